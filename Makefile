@@ -1,0 +1,52 @@
+# casegraph: `make run` builds the seed graph and answers the competency questions; `make test` runs
+# lint, format check and the whole test suite. Both create .venv and install pinned dependencies.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CG     := $(VENV)/bin/casegraph
+STORE  ?= casegraph.store
+OUT    ?= out
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: run test install install-dev lint format bench clean
+
+$(PY):
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "casegraph needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(PY)
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(PY)
+	$(PIP) -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(CG) build seeds/ --store $(STORE)
+	mkdir -p $(OUT)
+	$(CG) export --store $(STORE) --format trig -o $(OUT)/casegraph.trig
+	$(CG) export --store $(STORE) --format turtle -o $(OUT)/casegraph.ttl
+	$(CG) draw --store $(STORE) -o $(OUT)/casegraph.png
+	$(CG) validate --store $(STORE)
+	$(CG) ask --store $(STORE)
+
+lint: install-dev
+	$(VENV)/bin/ruff check graph tests bench
+	$(VENV)/bin/ruff format --check graph tests bench
+
+format: install-dev
+	$(VENV)/bin/ruff format graph tests bench
+	$(VENV)/bin/ruff check --fix graph tests bench
+
+test: lint
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/cli_timing.py
+
+clean:
+	rm -rf $(VENV) $(STORE) $(OUT) .pytest_cache .ruff_cache

@@ -1,0 +1,201 @@
+"""Plain data passed between the stages: documents, mentions, entities and facts.
+
+Nothing here holds a spaCy object, so ``resolve``, ``rdf`` and ``store`` never see a ``Doc`` and the
+values cross process boundaries as they are. Every fact carries its evidence: the character span of
+the sentence that states it, end exclusive, so ``text[span.start:span.end]`` is that sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ENTITY_TYPES",
+    "Allegation",
+    "Entity",
+    "Extraction",
+    "Fact",
+    "Investigation",
+    "Membership",
+    "Mention",
+    "Outcome",
+    "ResolvedDocument",
+    "SourceDocument",
+    "Statement",
+    "TextSpan",
+]
+
+#: The entity classes of the ontology (``cg:Organisation`` ...), in a fixed order.
+ENTITY_TYPES = ("Organisation", "Person", "Group", "Place")
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One input document, as read by :mod:`graph.ingest`.
+
+    ``doc_id`` is a slug used in IRIs; ``text`` is never altered after reading, so every offset
+    computed on it stays valid in the graph.
+    """
+
+    doc_id: str
+    text: str
+    title: str
+    source: str
+
+
+@dataclass(frozen=True, order=True)
+class TextSpan:
+    """Character offsets into a document's text, end exclusive."""
+
+    start: int
+    end: int
+
+    def of(self, text: str) -> str:
+        """Return the text this span covers.
+
+        >>> TextSpan(4, 9).of("the force said")
+        'force'
+        """
+        return text[self.start : self.end]
+
+    def overlaps(self, other: TextSpan) -> bool:
+        """True when the two spans share at least one character."""
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: TextSpan) -> bool:
+        """True when ``other`` lies inside this span."""
+        return self.start <= other.start and other.end <= self.end
+
+
+@dataclass(frozen=True, order=True)
+class Mention:
+    """A surface form of an entity in the text.
+
+    Parameters
+    ----------
+    span, text
+        Where the mention is and what it says (``text == span.of(document.text)``).
+    type
+        One of :data:`ENTITY_TYPES`.
+    name
+        The canonical name this mention suggests: titles and ranks stripped from a person
+        ("Deborah Sands" for "PC Deborah Sands"), a leading "the" dropped from organisations.
+    role
+        A title or rank the mention carries ("PC", "director-general"), or None.
+    count
+        For a group, how many people it counts ("47 officers" -> 47), or None.
+    generic
+        A definite description ("the force", "the watchdog") that refers back to a named
+        entity; :mod:`graph.resolve` links it to its antecedent or drops it.
+    """
+
+    span: TextSpan
+    type: str
+    text: str
+    name: str
+    role: str | None = None
+    count: int | None = None
+    generic: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fact:
+    """Base of all facts: the sentence it was derived from and the rule that produced it."""
+
+    evidence: TextSpan
+    extractor: str
+    confidence: float = 0.8
+
+
+@dataclass(frozen=True, kw_only=True)
+class Membership(Fact):
+    """A person or group works for, leads, represents or belongs to an organisation."""
+
+    member: Mention
+    organisation: Mention
+    role: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Investigation(Fact):
+    """An organisation or person investigated, reviewed or inquired into another entity."""
+
+    investigator: Mention
+    subject: Mention
+
+
+@dataclass(frozen=True, kw_only=True)
+class Allegation(Fact):
+    """A claim of wrongdoing against one or more entities."""
+
+    summary: str
+    against: tuple[Mention, ...]
+    made_by: tuple[Mention, ...] = ()
+    count: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome(Fact):
+    """A finding, sanction or response; ``type`` is a slug of the outcome scheme."""
+
+    type: str
+    applies_to: tuple[Mention, ...]
+    count: int | None = None
+    decided_by: tuple[Mention, ...] = ()
+    detail: str | None = None
+    concerns: Allegation | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Statement(Fact):
+    """A direct quote and who said it; ``quote_span`` locates the quoted words."""
+
+    speakers: tuple[Mention, ...]
+    quote: str
+    quote_span: TextSpan
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything the extractors found in one document, before resolution.
+
+    ``excluded`` lists the spans (photo captions, credits, "Read more:" lines) that produce no
+    story facts; the document text itself is untouched.
+    """
+
+    document: SourceDocument
+    sentences: tuple[TextSpan, ...]
+    mentions: tuple[Mention, ...]
+    facts: tuple[Fact, ...]
+    excluded: tuple[TextSpan, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved entity: one node of the graph.
+
+    ``key`` is deterministic (type and canonical name, plus the document for unnamed groups), so
+    the same organisation named in two documents is one node.
+    """
+
+    key: str
+    type: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    count: int | None = None
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResolvedDocument:
+    """A document's entities and facts, ready for :mod:`graph.rdf`.
+
+    ``entity_of`` maps each resolved mention to the key of its :class:`Entity`; facts whose
+    arguments did not resolve have been dropped or trimmed by :mod:`graph.resolve`.
+    """
+
+    document: SourceDocument
+    sentences: tuple[TextSpan, ...]
+    entities: tuple[Entity, ...]
+    facts: tuple[Fact, ...]
+    entity_of: dict[Mention, str] = field(default_factory=dict)
