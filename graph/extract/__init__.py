@@ -1,0 +1,94 @@
+"""Extractors: from a parsed document to entity mentions and entity-relation facts.
+
+One module per fact family (affiliations, investigations, allegations, outcomes, statements); each
+exposes a pure function from a parsed ``Doc`` (and its
+:class:`~graph.extract.mentions.MentionIndex`) to facts. :func:`extract` runs them all.
+Importing this package does not import spaCy; the submodules that read a ``Doc`` do.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Extraction, SourceDocument, TextSpan
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["extract"]
+
+
+def extract(doc: Doc, source: SourceDocument, name_victims: bool = False) -> Extraction:
+    """Run every extractor over a document parsed by :func:`graph.nlp.load_pipeline`.
+
+    Parameters
+    ----------
+    doc
+        The parsed text of ``source`` (``doc.text == source.text``).
+    source
+        The document read by :mod:`graph.ingest`.
+    name_victims
+        Opt-in: keep persons the text marks as victims as named Person nodes.
+    """
+    from .affiliations import find_memberships
+    from .allegations import find_allegations
+    from .furniture import find_furniture
+    from .investigations import find_investigations
+    from .mentions import MentionIndex, find_mentions
+    from .outcomes import find_outcomes
+    from .statements import find_statements
+
+    excluded = tuple(find_furniture(doc.text))
+    mentions = find_mentions(doc, excluded, name_victims=name_victims)
+    index = MentionIndex(doc, mentions)
+    title = next(doc.sents, None)
+    skip = excluded + ((TextSpan(title.start_char, title.end_char),) if title is not None else ())
+    allegations = list(find_allegations(doc, index, skip))
+    facts = [
+        *find_memberships(doc, index, excluded),
+        *find_investigations(doc, index, allegations, skip),
+        *allegations,
+        *find_outcomes(doc, index, skip),
+        *find_statements(doc, index, excluded),
+    ]
+    # facts may create group mentions of their own ("Five of these officers")
+    extra = []
+    known = set(mentions)
+    for f in facts:
+        for m in _arguments(f):
+            if m not in known:
+                known.add(m)
+                extra.append(m)
+    sentences = tuple(_sentence_span(doc.text, s.start_char, s.end_char) for s in doc.sents)
+    return Extraction(
+        document=source,
+        sentences=tuple(s for s in sentences if s.end > s.start),
+        mentions=tuple(sorted([*mentions, *extra])),
+        facts=tuple(facts),
+        excluded=excluded,
+    )
+
+
+def _arguments(fact):
+    from ..model import Allegation, Investigation, Membership, Outcome, Statement
+
+    if isinstance(fact, Membership):
+        return (fact.member, fact.organisation)
+    if isinstance(fact, Investigation):
+        return (fact.investigator, fact.subject)
+    if isinstance(fact, Allegation):
+        return (*fact.against, *fact.made_by)
+    if isinstance(fact, Outcome):
+        return (*fact.applies_to, *fact.decided_by)
+    if isinstance(fact, Statement):
+        return fact.speakers
+    return ()
+
+
+def _sentence_span(text: str, start: int, end: int) -> TextSpan:
+    """A sentence's span without surrounding white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return TextSpan(start, end)

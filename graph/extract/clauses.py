@@ -1,0 +1,278 @@
+"""Dependency helpers shared by the fact extractors: clause subjects, agents, counts, findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from ..model import Mention
+from .lexicon import number_value
+from .mentions import MentionIndex
+
+__all__ = [
+    "ENTITY_TYPES",
+    "FINDING_VERBS",
+    "INQUIRY_NOUNS",
+    "NEGATIVE_WORDS",
+    "WRONGDOING",
+    "Finding",
+    "agent_of",
+    "clause_subject",
+    "clause_verb",
+    "count_of",
+    "findings",
+    "investigator_of_noun",
+    "is_negated",
+]
+
+SUBJ_DEPS = {"nsubj", "nsubjpass"}
+ENTITY_TYPES = ("Organisation", "Person", "Group")
+#: Verbs by which an inquiry states what it established.
+FINDING_VERBS = frozenset(
+    [
+        "find",
+        "conclude",
+        "show",
+        "reveal",
+        "establish",
+        "say",
+        "criticise",
+        "criticize",
+        "describe",
+        "outline",
+        "detail",
+    ]
+)
+#: Nouns for an inquiry or its report.
+INQUIRY_NOUNS = frozenset(
+    [
+        "report",
+        "investigation",
+        "inquiry",
+        "review",
+        "probe",
+        "publication",
+        "findings",
+        "study",
+        "audit",
+        "examination",
+    ]
+)
+#: Words that make a finding a criticism.
+NEGATIVE_WORDS = frozenset(
+    [
+        "fail",
+        "failure",
+        "failing",
+        "not",
+        "no",
+        "never",
+        "insufficient",
+        "inadequate",
+        "wrong",
+        "unfit",
+        "blame",
+        "ignore",
+        "neglect",
+        "nothing",
+        "unlawful",
+        "deny",
+        "denial",
+        "mislead",
+        "cover",
+        "lie",
+        "poor",
+        "serious",
+    ]
+)
+#: Verbs and nouns of wrongdoing by a person.
+WRONGDOING = frozenset(
+    [
+        "abuse",
+        "assault",
+        "rape",
+        "murder",
+        "kill",
+        "steal",
+        "theft",
+        "fraud",
+        "misuse",
+        "harass",
+        "harassment",
+        "bully",
+        "beat",
+        "strike",
+        "slap",
+        "punch",
+        "kick",
+        "spray",
+        "attack",
+        "exploit",
+        "groom",
+        "traffick",
+        "falsify",
+        "fabricate",
+        "lie",
+        "accept",
+        "bribe",
+        "offend",
+        "offence",
+        "offending",
+        "misconduct",
+        "corrupt",
+        "corruption",
+    ]
+)
+
+
+def clause_verb(tok: Token) -> Token:
+    """The verb of the clause ``tok`` is in (``tok`` itself when it is one)."""
+    t = tok
+    for _ in range(20):
+        if t.pos_ in {"VERB", "AUX"} or t.head == t:
+            return t
+        t = t.head
+    return t
+
+
+def clause_subject(verb: Token) -> Token | None:
+    """The subject of ``verb``, inherited through xcomp, conj and relative clauses."""
+    t = verb
+    for _ in range(6):
+        subj = [c for c in t.children if c.dep_ in SUBJ_DEPS]
+        if subj:
+            s = subj[0]
+            if s.lower_ in {"who", "that", "which"} and t.dep_ == "relcl":
+                return t.head
+            return s
+        if t.dep_ in {"xcomp", "conj", "ccomp", "advcl", "acl"} and t.head != t:
+            t = t.head
+            continue
+        if t.dep_ == "relcl":
+            return t.head
+        return None
+    return None
+
+
+def agent_of(verb: Token) -> Token | None:
+    """The "by" agent of a passive verb."""
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    return None
+
+
+def is_negated(tok: Token) -> bool:
+    """True when the clause of ``tok`` is negated ("did not", "no officers", "never")."""
+    verb = clause_verb(tok)
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    subj = clause_subject(verb)
+    return subj is not None and any(
+        c.dep_ == "det" and c.lower_ in {"no", "none"} for c in subj.children
+    )
+
+
+def count_of(tok: Token | None) -> int | None:
+    """A count stated on a subject token: "eight", "Five of these officers", "47 officers"."""
+    if tok is None:
+        return None
+    if tok.like_num or tok.lower_ in {"another", "both"}:
+        return number_value(tok.text)
+    for c in tok.children:
+        if c.dep_ in {"nummod", "quantmod"} or (c.dep_ == "det" and c.lower_ in {"both"}):
+            v = number_value(c.text)
+            if v is not None:
+                return v
+    return None
+
+
+def investigator_of_noun(noun: Token, index: MentionIndex) -> Mention | None:
+    """Who made an inquiry noun: "report by X", "X's investigation", "an investigation by X"."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    m = index.head_mention(p, ENTITY_TYPES)
+                    if m is not None:
+                        return m
+        if c.dep_ == "poss":
+            m = index.head_mention(c, ENTITY_TYPES)
+            if m is not None:
+                return m
+        if c.dep_ == "prep" and c.lower_ == "of" and noun.lower_ == "publication":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return index.head_mention(p, ("Organisation",))
+    return None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An inquiry's finding: ``finder`` found something about ``subject`` in clause ``clause``."""
+
+    finder: Mention | None
+    verb: Token
+    clause: Token
+    subject: Mention
+    negative: bool
+    wrongdoing: bool
+
+
+def _inquiry_finder(subj: Token, index: MentionIndex) -> tuple[bool, Mention | None]:
+    m = index.at(subj, ENTITY_TYPES)
+    if m is not None and m.type in {"Organisation", "Person"}:
+        return True, m
+    if subj.lemma_.lower() in INQUIRY_NOUNS:
+        return True, investigator_of_noun(subj, index)
+    return False, None
+
+
+def _own_subject(verb: Token) -> Token | None:
+    """The verb's own subject or, for a verb the parser left without one, an inquiry noun phrase
+    ending right before it ("... after the report by X concluded ...")."""
+    own = [c for c in verb.children if c.dep_ in SUBJ_DEPS]
+    if own:
+        return own[0]
+    for t in reversed(verb.doc[verb.sent.start : verb.i]):
+        if t.lemma_.lower() in INQUIRY_NOUNS and t.pos_ == "NOUN" and t.right_edge.i >= verb.i - 2:
+            return t
+    return None
+
+
+def findings(doc: Doc, index: MentionIndex) -> Iterator[Finding]:
+    """Clauses that an inquiry, its report or an official says it found or concluded."""
+    for verb in doc:
+        if verb.lemma_.lower() not in FINDING_VERBS or verb.pos_ != "VERB":
+            continue
+        subj = _own_subject(verb) or clause_subject(verb)
+        if subj is None:
+            continue
+        ok, finder = _inquiry_finder(subj, index)
+        if not ok:
+            continue
+        for comp in verb.children:
+            if comp.dep_ not in {"ccomp", "xcomp", "advcl"} or comp.pos_ not in {"VERB", "AUX"}:
+                continue
+            for clause in [comp, *[c for c in comp.children if c.dep_ == "conj"]]:
+                s = clause_subject(clause)
+                if s is None:
+                    continue
+                target = index.head_mention(s, ENTITY_TYPES)
+                if target is None:
+                    continue
+                words = {t.lemma_.lower() for t in clause.subtree} | {
+                    t.lower_ for t in clause.subtree
+                }
+                yield Finding(
+                    finder=finder,
+                    verb=verb,
+                    clause=clause,
+                    subject=target,
+                    negative=bool(words & NEGATIVE_WORDS),
+                    wrongdoing=bool(words & WRONGDOING),
+                )

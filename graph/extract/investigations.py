@@ -1,0 +1,140 @@
+"""Investigations: who investigated, reviewed or inquired into whom.
+
+- ``inquiry-into``: an inquiry noun with "into / on / of" entities and a maker ("an investigation
+  by X into Y", "their investigation on Y", "X was appointed to lead an inquiry into Y");
+- ``investigate-verb``: "X investigated / is looking into / reviewed Y", where Y may be
+  allegations, whose targets are then the subjects ("X investigated allegations that Y ...");
+- ``finding``: an inquiry or its report found something about Y ("the report by X concluded the
+  force failed ...", "the publication of the X Inquiry shows that Y ...");
+- ``agentless``: "the 47 officers investigated" with no "by": the organisation most recently said
+  to investigate in the document (lower confidence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from spacy.tokens import Doc, Token
+
+from ..model import Allegation, Investigation, Mention, TextSpan
+from .clauses import ENTITY_TYPES, INQUIRY_NOUNS, clause_subject, findings, investigator_of_noun
+from .mentions import MentionIndex
+
+__all__ = ["find_investigations"]
+
+_INVESTIGATE = {"investigate", "probe", "review", "examine", "scrutinise", "scrutinize", "audit"}
+_INTO = {"into", "on", "of", "regarding"}
+_LEAD_VERBS = {"lead", "launch", "conduct", "open", "begin", "start", "carry", "chair", "head"}
+
+
+def _ev(tok: Token) -> TextSpan:
+    return TextSpan(tok.sent.start_char, tok.sent.end_char)
+
+
+def _targets(tok: Token, index: MentionIndex, allegations: Sequence[Allegation]) -> list[Mention]:
+    """Entities an inquiry is into: mentions in the complement, or the targets of allegations."""
+    found = index.in_subtree(tok, ENTITY_TYPES)
+    if tok.lemma_.lower() in {"allegation", "complaint", "case"} or not found:
+        start = tok.left_edge.idx
+        for a in allegations:
+            if a.evidence.start <= start < a.evidence.end:
+                found = [*found, *a.against]
+    return [m for m in dict.fromkeys(found) if m.type != "Place"]
+
+
+def _maker(noun: Token, index: MentionIndex) -> Mention | None:
+    m = investigator_of_noun(noun, index)
+    if m is not None:
+        return m
+    for c in noun.children:
+        if c.dep_ == "poss" and c.lower_ in {"their", "its", "her", "his"}:
+            types = ("Person",) if c.lower_ in {"her", "his"} else ("Organisation",)
+            before = index.before(noun.idx, types)
+            return before[0] if before else None
+    # "X was appointed to lead an inquiry": the subject of the governing verb
+    verb = noun.head
+    if noun.dep_ == "dobj" and verb.lemma_ in _LEAD_VERBS:
+        subj = clause_subject(verb)
+        if subj is not None:
+            return index.head_mention(subj, ("Organisation", "Person"))
+    return None
+
+
+def find_investigations(
+    doc: Doc, index: MentionIndex, allegations: Sequence[Allegation] = (), skip=()
+) -> Iterator[Investigation]:
+    """Yield the investigations of a parsed document (see the module docstring)."""
+    last_investigator: Mention | None = None
+    seen: set[tuple[TextSpan, TextSpan, TextSpan]] = set()
+
+    def emit(inv: Mention, subj: Mention, tok: Token, rule: str, conf: float):
+        nonlocal last_investigator
+        ev = _ev(tok)
+        if inv == subj or any(x.overlaps(ev) for x in skip):
+            return None
+        if inv.span.start == subj.span.start:
+            return None
+        key = (inv.span, subj.span, ev)
+        if key in seen:
+            return None
+        seen.add(key)
+        last_investigator = inv
+        return Investigation(
+            investigator=inv, subject=subj, evidence=ev, extractor=rule, confidence=conf
+        )
+
+    finds = {f.verb.i: f for f in findings(doc, index)}
+    for tok in doc:
+        out: list[Investigation | None] = []
+        if tok.lemma_.lower() in INQUIRY_NOUNS and tok.pos_ == "NOUN":
+            maker = _maker(tok, index)
+            makers = [maker] if maker else []
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "by":
+                    for p in c.children:
+                        for cc in p.conjuncts:
+                            m = index.head_mention(cc, ("Organisation", "Person"))
+                            if m:
+                                makers.append(m)
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in _INTO:
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            for subj in _targets(p, index, allegations):
+                                for mk in makers:
+                                    out.append(emit(mk, subj, tok, "inquiry-into", 0.85))
+            # "an investigation by X ... led to an indictment alleging that Y ..."
+            if makers and not any(c.dep_ == "prep" and c.lower_ in _INTO for c in tok.children):
+                for a in allegations:
+                    if a.evidence == _ev(tok):
+                        for subj in a.against:
+                            for mk in makers:
+                                out.append(emit(mk, subj, tok, "inquiry-into", 0.7))
+        if tok.pos_ == "VERB" and (
+            tok.lemma_ in _INVESTIGATE
+            or (tok.lemma_ == "look" and any(c.lower_ == "into" for c in tok.children))
+        ):
+            subj = clause_subject(tok)
+            inv = index.head_mention(subj, ("Organisation", "Person")) if subj is not None else None
+            objs = [c for c in tok.children if c.dep_ in {"dobj", "prep"}]
+            if inv is not None and tok.tag_ != "VBN":
+                for o in objs:
+                    target = (
+                        o
+                        if o.dep_ == "dobj"
+                        else next((p for p in o.children if p.dep_ == "pobj"), None)
+                    )
+                    if target is None:
+                        continue
+                    for s in _targets(target, index, allegations):
+                        out.append(emit(inv, s, tok, "investigate-verb", 0.85))
+            elif tok.tag_ == "VBN" and tok.dep_ in {"acl", "amod"} and last_investigator:
+                # "the 47 officers investigated"
+                s = index.head_mention(tok.head, ("Group", "Person"))
+                if s is not None:
+                    out.append(emit(last_investigator, s, tok, "agentless", 0.5))
+        if tok.i in finds:
+            f = finds[tok.i]
+            if f.finder is not None and f.subject.type in {"Organisation", "Person", "Group"}:
+                out.append(emit(f.finder, f.subject, tok, "finding", 0.7))
+        yield from (i for i in out if i is not None)

@@ -1,0 +1,291 @@
+"""Entity mentions: named entities, definite descriptions and counted groups.
+
+A :class:`~graph.model.Mention` is found for
+
+- every person, organisation and place entity (after :mod:`graph.extract.entities`), with the
+  rank or title in front of a person's name as its role;
+- every definite description of an organisation ("the force", "our force", "the watchdog"),
+  marked ``generic`` so that :mod:`graph.resolve` links it to its antecedent;
+- every unnamed group of people the text counts or names by role ("47 officers", "Five of these
+  officers", "a DEA special agent", "survivors").
+
+Safeguarding: a person named beside a victim noun ("the detainee, X"), or whose family or death
+the text speaks of, is a victim: no mention of that name is returned, so no Person node is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Mention, TextSpan
+from .entities import title_before, title_length
+from .lexicon import DEFINITE_ORG_NOUNS, GROUP_NOUNS, HONORIFICS, VICTIM_NOUNS, number_value
+
+__all__ = ["MentionIndex", "find_mentions", "group_mention", "victim_names"]
+
+_TYPES = {"PERSON": "Person", "ORG": "Organisation", "GPE": "Place", "LOC": "Place"}
+_DEFINITE_DETS = {"the", "our", "its", "their", "this", "that"}
+#: Nouns whose possessor is a victim: "X's family", "the death of X".
+_VICTIM_CONTEXT = {
+    "family",
+    "families",
+    "death",
+    "murder",
+    "killing",
+    "parents",
+    "mother",
+    "father",
+}
+_NUM_DEPS = {"nummod", "quantmod"}
+
+
+def _char_span(span: Span) -> TextSpan:
+    return TextSpan(span.start_char, span.end_char)
+
+
+def victim_names(doc: Doc) -> set[str]:
+    """Last names of persons the text marks as victims (apposition to a victim noun, possessor
+    of "family" or object of "death of")."""
+    names: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        root = ent.root
+        cue = False
+        # "the detainee, Alfonso Moreno" / "Alfonso Moreno, the victim"
+        if root.dep_ == "appos" and root.head.lower_ in VICTIM_NOUNS:
+            cue = True
+        if any(c.dep_ == "appos" and c.lower_ in VICTIM_NOUNS for c in root.children):
+            cue = True
+        # "X's family", "the murder of X"
+        if root.dep_ == "poss" and root.head.lower_ in _VICTIM_CONTEXT:
+            cue = True
+        if root.dep_ == "pobj" and root.head.head.lower_ in _VICTIM_CONTEXT:
+            cue = True
+        if cue:
+            names.add(ent[-1].text)
+    return names
+
+
+def _person_mention(ent: Span) -> Mention:
+    doc = ent.doc
+    start = title_before(doc, ent.start, ent.sent.start)
+    role = doc[start : ent.start].text if start < ent.start else None
+    if role and role.lower() in HONORIFICS:
+        role = None
+    return Mention(_char_span(ent), "Person", ent.text, ent.text, role=role)
+
+
+def _org_name(ent: Span) -> str:
+    """Canonical organisation name: "Omega, Georgia, Police Department" -> "Omega Police
+    Department"."""
+    words = [t for t in ent if not t.is_space]
+    if "," in [t.text for t in words]:
+        first = words.index(next(t for t in words if t.text == ","))
+        last = len(words) - 1 - [t.text for t in reversed(words)].index(",")
+        words = words[:first] + words[last + 1 :]
+    return "".join(t.text_with_ws for t in words).strip()
+
+
+def group_mention(tok: Token) -> Mention | None:
+    """A group mention headed by ``tok`` (a group noun or a number with "of these X").
+
+    >>> # "47 officers" -> Mention(name="47 officers", count=47)
+    """
+    doc = tok.doc
+    count = None
+    head = tok
+    if tok.like_num or tok.lower_ in {"another", "both"}:
+        # "Five of these officers", "eight (of the officers)"
+        count = number_value(tok.text)
+        ofs = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+        pobj = [c for o in ofs for c in o.children if c.dep_ == "pobj"]
+        if not pobj or pobj[0].lower_ not in GROUP_NOUNS:
+            return None
+        head = pobj[0]
+        start, end = tok.i, head.i + 1
+    elif tok.lower_ in GROUP_NOUNS and tok.pos_ in {"NOUN", "PROPN"}:
+        left = [
+            c
+            for c in tok.lefts
+            if c.dep_ in _NUM_DEPS | {"det", "amod", "compound", "nmod", "poss"}
+            and not (c.dep_ == "poss" and c.pos_ == "PRON")
+        ]
+        start = min([c.left_edge.i for c in left] + [tok.i])
+        end = tok.i + 1
+        for c in tok.lefts:
+            if c.dep_ in _NUM_DEPS or (c.dep_ == "det" and c.lower_ in {"both", "another"}):
+                count = number_value(c.text)
+                # "more than 900" -> 900
+        if (
+            count is None
+            and tok.tag_ in {"NN", "NNP"}
+            and any(
+                c.dep_ == "det" and c.lower_ in {"a", "an", "one", "another"} for c in tok.lefts
+            )
+        ):
+            count = 1
+    else:
+        return None
+    span = doc[start:end]
+    while span and span[0].lower_ in {"the", "these", "those", "of"}:
+        span = doc[span.start + 1 : span.end]
+    if not span:
+        return None
+    return Mention(_char_span(span), "Group", span.text, span.text, count=count)
+
+
+def _role_group(tok: Token) -> Mention | None:
+    """An unnamed individual described by a rank or title: "a Detective Constable"."""
+    doc = tok.doc
+    n = title_length(doc, tok.i, tok.sent.end)
+    if not n or tok.i == 0:
+        return None
+    det = doc[tok.i - 1]
+    if det.lower_ not in {"a", "an", "the", "one"}:
+        return None
+    end = tok.i + n
+    if end < len(doc) and doc[end].ent_type_ == "PERSON":
+        return None  # a title in front of a name
+    span = doc[det.i : end]
+    return Mention(_char_span(span), "Group", span.text, span.text, count=1)
+
+
+def _in(span: TextSpan, excluded: Iterable[TextSpan]) -> bool:
+    return any(x.overlaps(span) for x in excluded)
+
+
+def find_mentions(
+    doc: Doc, excluded: Iterable[TextSpan] = (), name_victims: bool = False
+) -> list[Mention]:
+    """All entity mentions of a parsed document, in text order.
+
+    Parameters
+    ----------
+    doc
+        A document parsed by :func:`graph.nlp.load_pipeline`.
+    excluded
+        Spans (captions, credits) where nothing is found.
+    name_victims
+        Keep persons the text marks as victims (opt-in; default never names them).
+    """
+    excluded = tuple(excluded)
+    protected = set() if name_victims else victim_names(doc)
+    out: list[Mention] = []
+    ent_tokens: set[int] = set()
+    for ent in doc.ents:
+        kind = _TYPES.get(ent.label_)
+        if kind is None or _in(_char_span(ent), excluded):
+            continue
+        ent_tokens.update(range(ent.start, ent.end))
+        if kind == "Person":
+            if ent[-1].text in protected or len(ent.text) < 2:
+                continue
+            out.append(_person_mention(ent))
+        elif kind == "Organisation":
+            out.append(Mention(_char_span(ent), kind, ent.text, _org_name(ent)))
+        else:
+            out.append(Mention(_char_span(ent), kind, ent.text, ent.text))
+
+    seen_groups: set[TextSpan] = set()
+    for tok in doc:
+        if tok.i in ent_tokens or tok.is_space:
+            continue
+        span = TextSpan(tok.idx, tok.idx + len(tok.text))
+        if _in(span, excluded):
+            continue
+        # definite descriptions of organisations: "the force", "our force"
+        if (
+            tok.lower_ in DEFINITE_ORG_NOUNS
+            and tok.is_lower
+            and tok.tag_ == "NN"
+            and tok.i > 0
+            and doc[tok.i - 1].lower_ in _DEFINITE_DETS
+            and not any(c.dep_ in {"relcl", "acl"} for c in tok.children)
+            and not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
+        ):
+            det = doc[tok.i - 1]
+            out.append(
+                Mention(
+                    TextSpan(det.idx, span.end),
+                    "Organisation",
+                    doc[det.i : tok.i + 1].text,
+                    tok.lower_,
+                    generic=True,
+                )
+            )
+            continue
+        group = group_mention(tok) or _role_group(tok)
+        if group is not None and group.span not in seen_groups:
+            if any(m.span.overlaps(group.span) and m.type != "Group" for m in out):
+                # "Sussex Police officers": keep the group, the organisation stays its own mention
+                pass
+            seen_groups.add(group.span)
+            out.append(group)
+    out.sort(key=lambda m: (m.span.start, -m.span.end))
+    return out
+
+
+class MentionIndex:
+    """Find the mentions that cover tokens and spans of a parsed document."""
+
+    def __init__(self, doc: Doc, mentions: Iterable[Mention]):
+        self.doc = doc
+        self.mentions = sorted(mentions, key=lambda m: (m.span.start, -m.span.end))
+        self._by_token: dict[int, list[Mention]] = {}
+        for m in self.mentions:
+            span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for t in span:
+                self._by_token.setdefault(t.i, []).append(m)
+
+    def at(self, tok: Token, types: Iterable[str] | None = None) -> Mention | None:
+        """The mention covering ``tok`` (the longest, of the given types)."""
+        wanted = set(types) if types else None
+        cands = [m for m in self._by_token.get(tok.i, []) if wanted is None or m.type in wanted]
+        if not cands:
+            return None
+        return max(cands, key=lambda m: (m.type != "Group", m.span.end - m.span.start))
+
+    def in_subtree(self, tok: Token, types: Iterable[str] | None = None) -> list[Mention]:
+        """Mentions inside ``tok``'s subtree, nearest the head first (then text order)."""
+        wanted = set(types) if types else None
+        found: dict[Mention, int] = {}
+        for t in tok.subtree:
+            for m in self._by_token.get(t.i, []):
+                if wanted is None or m.type in wanted:
+                    depth = 0
+                    h = t
+                    while h != tok and h.head != h and depth < 50:
+                        h, depth = h.head, depth + 1
+                    found[m] = min(found.get(m, 99), depth)
+        return sorted(found, key=lambda m: (found[m], m.span.start))
+
+    def head_mention(self, tok: Token, types: Iterable[str] | None = None) -> Mention | None:
+        """The mention of ``tok`` itself or, failing that, the nearest one in its subtree."""
+        m = self.at(tok, types)
+        if m is not None:
+            return m
+        sub = self.in_subtree(tok, types)
+        return sub[0] if sub else None
+
+    def in_span(self, start: int, end: int, types: Iterable[str] | None = None) -> list[Mention]:
+        """Mentions inside the character range [start, end)."""
+        wanted = set(types) if types else None
+        return [
+            m
+            for m in self.mentions
+            if start <= m.span.start and m.span.end <= end and (wanted is None or m.type in wanted)
+        ]
+
+    def before(self, char: int, types: Iterable[str] | None = None) -> list[Mention]:
+        """Mentions ending before ``char``, nearest first."""
+        wanted = set(types) if types else None
+        return [
+            m
+            for m in reversed(self.mentions)
+            if m.span.end <= char and (wanted is None or m.type in wanted)
+        ]

@@ -1,0 +1,361 @@
+"""Outcomes: findings, sanctions and responses, with who they apply to, how many and who decided.
+
+Phrases of each outcome type are matched on lemmas (:data:`PATTERNS`, active and passive voice
+alike: "were dismissed", "X dismissed Y", "the dismissal of Y"). Then, from the dependency parse:
+
+- applies-to: the passive subject or active object of the outcome verb, else the clause subject;
+  a bare number subject ("eight were found ...") refers to the group counted nearby;
+- count: digits or number words on that subject ("eight", "Five of these officers", "Another");
+  none inside a range ("sanctions ranging from A up to B" gives A and B, neither counted);
+- decided-by: the "by" agent, or the active subject of a deciding verb;
+- negation: "no officers lost their job" is ``no-sanction``; other negated outcomes are dropped,
+  and so are outcomes that the same clause reverses ("convictions ... were quashed").
+
+Criticism and sustained findings come from inquiry findings
+(:func:`graph.extract.clauses.findings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Mention, Outcome, TextSpan
+from .clauses import (
+    ENTITY_TYPES,
+    agent_of,
+    clause_subject,
+    clause_verb,
+    count_of,
+    findings,
+    is_negated,
+)
+from .entities import title_length
+from .mentions import MentionIndex, group_mention
+
+__all__ = ["PATTERNS", "find_outcomes"]
+
+
+def _w(*words: str) -> list[dict]:
+    return [{"LOWER": w} for w in words]
+
+
+def _lemma(lemma: str, pos: str = "VERB") -> dict:
+    return {"LEMMA": lemma, "POS": pos}
+
+
+#: Outcome slug -> token patterns (spaCy Matcher syntax). General phrasings only.
+PATTERNS: dict[str, list[list[dict]]] = {
+    "case-to-answer-gross-misconduct": [_w("case", "to", "answer", "for", "gross", "misconduct")],
+    "case-to-answer-misconduct": [_w("case", "to", "answer", "for", "misconduct")],
+    "no-case-to-answer": [_w("no", "case", "to", "answer")],
+    "gross-misconduct-proven": [
+        _w("gross", "misconduct", "proven"),
+        _w("gross", "misconduct", "was", "proven"),
+        [{"LEMMA": "find"}, {"LOWER": "guilty"}, {"LOWER": "of"}, {"LOWER": "gross"}],
+    ],
+    "misconduct-proven": [
+        [{"LEMMA": "breach"}, {"LOWER": "the"}, {"LOWER": "standards"}, {"LOWER": "of"}],
+        _w("misconduct", "proven"),
+        _w("misconduct", "was", "proven"),
+    ],
+    "not-proven": [_w("not", "proven")],
+    "sustained": [
+        [{"LEMMA": {"IN": ["uphold", "substantiate", "sustain"]}, "POS": "VERB"}],
+    ],
+    "not-sustained": [_w("not", "sustained"), _w("not", "substantiated"), _w("not", "upheld")],
+    "unfounded": [_w("unfounded")],
+    "exonerated": [[_lemma("exonerate")], [_lemma("clear"), {"LOWER": "of"}]],
+    "referral": [
+        [
+            {"LEMMA": "refer", "POS": "VERB"},
+            {"LOWER": "to"},
+            {"OP": "?"},
+            {"LOWER": {"IN": ["prosecutors", "cps", "crown", "prosecution"]}},
+        ],
+    ],
+    "criminal-charge": [
+        [_lemma("indict")],
+        [{"LOWER": "indictment"}],
+        [{"LEMMA": "charge", "POS": "VERB"}, {"LOWER": "with"}],
+    ],
+    "conviction": [
+        [_lemma("convict")],
+        [{"LOWER": {"IN": ["conviction", "convictions"]}}, {"LOWER": "of"}],
+        [{"LEMMA": "find"}, {"LOWER": "guilty"}],
+        [{"LEMMA": "plead"}, {"LOWER": "guilty"}],
+    ],
+    "acquittal": [[_lemma("acquit")], [{"LEMMA": "find"}, {"LOWER": "not"}, {"LOWER": "guilty"}]],
+    "no-further-action": [_w("no", "further", "action")],
+    "admission": [
+        [{"LEMMA": {"IN": ["admit", "apologise", "apologize"]}, "POS": "VERB"}],
+        [{"LEMMA": "accept"}, {"LOWER": {"IN": ["responsibility", "liability"]}}],
+    ],
+    "management-action": [_w("management", "action")],
+    "reflective-practice": [_w("reflective", "practice")],
+    "written-warning": [
+        [{"LOWER": {"NOT_IN": ["final"]}}, {"LOWER": "written"}, {"LOWER": "warning"}]
+    ],
+    "final-written-warning": [_w("final", "written", "warning")],
+    "reduction-in-rank": [_w("reduction", "in", "rank"), [_lemma("demote")]],
+    "dismissal": [
+        [_lemma("dismiss")],
+        [{"LOWER": "sacked"}],
+        [{"LOWER": {"IN": ["contract", "contracts"]}}, {"LOWER": "terminated"}],
+        [
+            {"LEMMA": "lose"},
+            {"LOWER": {"IN": ["their", "his", "her"]}},
+            {"LOWER": {"IN": ["job", "jobs"]}},
+        ],
+    ],
+    "would-have-been-dismissed": [_w("would", "have", "been", "dismissed")],
+    "suspension": [[_lemma("suspend")]],
+    "resignation": [[_lemma("resign")]],
+    "retirement": [[_lemma("retire")]],
+    "barred": [_w("barred", "list"), _w("barred", "from")],
+    "custodial-sentence": [
+        [
+            {"LEMMA": "sentence", "POS": "VERB"},
+            {"OP": "*", "IS_SENT_START": False},
+            {"LOWER": {"IN": ["prison", "jail", "imprisonment", "custody"]}},
+        ],
+        [_lemma("jail")],
+        [_lemma("imprison")],
+    ],
+    "suspended-sentence": [_w("suspended", "sentence")],
+    "probation": [_w("probation")],
+    "fine": [[{"LEMMA": "fine", "POS": "VERB"}]],
+    "compensation": [[{"LEMMA": {"IN": ["pay", "award"]}}, {"OP": "?"}, {"LOWER": "compensation"}]],
+}
+
+#: Types whose negation means nobody was sanctioned.
+_SANCTIONS = {
+    "dismissal",
+    "suspension",
+    "reduction-in-rank",
+    "final-written-warning",
+    "written-warning",
+    "management-action",
+    "barred",
+}
+#: Verbs that undo an outcome in the same clause.
+_REVERSALS = {"quash", "overturn", "revoke", "set", "rescind"}
+#: Types that are always the result of someone else's decision (a doer is the decider).
+_DECIDED = {
+    "dismissal",
+    "conviction",
+    "custodial-sentence",
+    "exonerated",
+    "criminal-charge",
+    "suspension",
+    "fine",
+    "acquittal",
+    "sustained",
+}
+#: Within a type's match, a more specific type that wins on overlap.
+_SPECIFIC = {
+    "written-warning": "final-written-warning",
+    "case-to-answer-misconduct": "case-to-answer-gross-misconduct",
+    "misconduct-proven": "gross-misconduct-proven",
+    "dismissal": "would-have-been-dismissed",
+}
+
+_MATCHERS: dict[int, Matcher] = {}
+
+
+def _matcher(doc: Doc) -> Matcher:
+    key = id(doc.vocab)
+    if key not in _MATCHERS:
+        m = Matcher(doc.vocab)
+        for slug, pats in PATTERNS.items():
+            m.add(slug, pats)
+        _MATCHERS[key] = m
+    return _MATCHERS[key]
+
+
+def _in_range(span: Span) -> bool:
+    """True for a match inside "ranging from A (up) to B" or "from A to B"."""
+    sent = span.sent
+    words = [t.lower_ for t in doc_slice(sent, sent.start, span.start)]
+    return (
+        "ranging" in words[-8:]
+        or (
+            "from" in words[-6:]
+            and "to" in [t.lower_ for t in doc_slice(sent, span.end, sent.end)][:3]
+        )
+        or ("from" in words[-8:] and "to" in words[-4:])
+    )
+
+
+def doc_slice(sent: Span, start: int, end: int) -> Span:
+    return sent.doc[start:end]
+
+
+def _applies_to(
+    anchor: Token, slug: str, index: MentionIndex, sent: Span
+) -> tuple[Mention | None, int | None, Mention | None]:
+    """(applies-to mention, count, decided-by mention) for an outcome anchored at ``anchor``."""
+    verb = clause_verb(anchor)
+    decided = None
+    target_tok = None
+    # noun outcomes: "the conviction of both officers", "an indictment alleging that X ..."
+    if anchor.pos_ == "NOUN":
+        for c in anchor.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                target_tok = next((p for p in c.children if p.dep_ == "pobj"), None)
+        if target_tok is None:
+            for c in anchor.subtree:
+                if c.dep_ in {"nsubj", "nsubjpass"} and c.head.dep_ in {"ccomp", "acl", "advcl"}:
+                    target_tok = c
+                    break
+    if (
+        target_tok is None
+        and verb.pos_ == "VERB"
+        and verb.lemma_
+        in {
+            "dismiss",
+            "convict",
+            "sentence",
+            "exonerate",
+            "charge",
+            "indict",
+            "suspend",
+            "fine",
+            "acquit",
+            "jail",
+            "imprison",
+            "clear",
+            "demote",
+            "bar",
+        }
+    ):
+        objs = [c for c in verb.children if c.dep_ == "dobj"]
+        if objs:
+            target_tok = objs[0]
+            subj = clause_subject(verb)
+            if subj is not None:
+                decided = index.head_mention(subj, ("Organisation", "Person"))
+    if target_tok is None:
+        target_tok = clause_subject(verb)
+    agent = agent_of(verb)
+    if agent is not None and decided is None:
+        decided = index.head_mention(agent, ("Organisation", "Person"))
+    count = count_of(target_tok)
+    target = None
+    if target_tok is not None:
+        target = index.at(target_tok, ENTITY_TYPES) or group_mention(target_tok)
+        if target is None and title_length(target_tok.doc, target_tok.i):
+            # "Rotherham's council leader and entire cabinet resigned": the subject phrase
+            left, right = target_tok.left_edge, target_tok.right_edge
+            span = target_tok.doc[left.i : right.i + 1]
+            target = Mention(
+                TextSpan(span.start_char, span.end_char), "Group", span.text, span.text
+            )
+        if target is None:
+            target = index.head_mention(target_tok, ENTITY_TYPES)
+        if target is None and (target_tok.like_num or target_tok.lower_ in {"another"}):
+            # "eight were found ...": the group counted in this sentence or just before
+            groups = index.in_span(sent.start_char, sent.end_char, ("Group",)) or index.before(
+                sent.start_char, ("Group",)
+            )
+            target = groups[0] if groups else None
+    if target is None or target.span.start == anchor.idx:
+        # "the case was found not proven": the subject of the sentence's first clause
+        root_subj = clause_subject(sent.root)
+        if root_subj is not None and root_subj != target_tok:
+            t = index.head_mention(root_subj, ENTITY_TYPES)
+            if t is not None or root_subj.like_num or root_subj.lower_ == "another":
+                target = t or target
+                count = count if count is not None else count_of(root_subj)
+                if target is None:
+                    groups = index.before(sent.start_char, ("Group",))
+                    target = groups[0] if groups else None
+    return target, count, decided
+
+
+def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
+    """Yield the outcomes stated in a parsed document (see the module docstring)."""
+    matches = _matcher(doc)(doc)
+    spans: list[tuple[str, Span]] = []
+    for match_id, start, end in matches:
+        slug = doc.vocab.strings[match_id]
+        spans.append((slug, doc[start:end]))
+    # a specific type wins over the general one it contains
+    kept = []
+    for slug, span in spans:
+        if any(
+            _SPECIFIC.get(slug) == other and o.start <= span.end and span.start <= o.end
+            for other, o in spans
+        ):
+            continue
+        kept.append((slug, span))
+    seen: set[tuple[str, TextSpan, int | None]] = set()
+    for slug, span in sorted(kept, key=lambda x: (x[1].start, x[0])):
+        sent = span.sent
+        evidence = TextSpan(sent.start_char, sent.end_char)
+        if any(x.overlaps(evidence) for x in skip):
+            continue
+        anchor = span.root if slug != "written-warning" else span[1:].root
+        verb = clause_verb(anchor)
+        if any(t.lemma_ in _REVERSALS for t in [verb, *verb.children, *anchor.ancestors][:12]):
+            continue
+        negated = is_negated(anchor)
+        target, count, decided = _applies_to(anchor, slug, index, sent)
+        if negated:
+            if slug not in _SANCTIONS:
+                continue
+            slug, count = "no-sanction", None
+        elif slug == "dismissal" and span[0].lemma_ == "lose":
+            continue  # losing a job is only an outcome when negated ("no officer lost ...")
+        if _in_range(span):
+            count = None
+        if target is None:
+            continue
+        if slug in _DECIDED and decided is not None and decided == target:
+            decided = None
+        key = (slug, evidence, target.span.start)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield Outcome(
+            type=slug,
+            applies_to=(target,),
+            count=count,
+            decided_by=(decided,) if decided is not None else (),
+            evidence=evidence,
+            extractor=f"outcome-phrase:{slug}",
+            confidence=0.8,
+        )
+    yield from _finding_outcomes(index, skip)
+
+
+def _finding_outcomes(index: MentionIndex, skip) -> Iterator[Outcome]:
+    """'The report concluded the force failed ...' -> criticised; 'She found that X abused ...'
+    -> sustained."""
+    for f in findings(index.doc, index):
+        sent = f.verb.sent
+        evidence = TextSpan(sent.start_char, sent.end_char)
+        if any(x.overlaps(evidence) for x in skip):
+            continue
+        if f.subject.type == "Person" and f.wrongdoing:
+            slug = "sustained"
+        elif (f.negative or f.wrongdoing) and (
+            f.subject.type == "Organisation"
+            or (
+                f.subject.type == "Group"
+                and index.in_span(f.subject.span.start, f.subject.span.end, ("Organisation",))
+            )
+        ):
+            slug = "criticised"  # an organisation, or a group named with its organisation
+        else:
+            continue
+        yield Outcome(
+            type=slug,
+            applies_to=(f.subject,),
+            decided_by=(f.finder,) if f.finder is not None else (),
+            evidence=evidence,
+            extractor=f"outcome-finding:{slug}",
+            confidence=0.7,
+        )

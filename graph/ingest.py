@@ -1,0 +1,280 @@
+"""Read input files into :class:`~graph.model.SourceDocument` values.
+
+Plain text (``.txt``), Markdown (``.md``) and HTML (``.html``, ``.htm``) are accepted. Text files
+are kept as they are, with two exceptions: a UTF-8 byte order mark is dropped and Windows line
+endings ``\\r\\n`` become ``\\n`` (a lone ``\\r`` is left alone). Nothing else is changed, so
+every character offset computed later refers to the text exactly as the file holds it, modulo
+those two rules.
+
+HTML pages go through trafilatura, offline (a page is never fetched): the document text is the page
+title, a blank line and the extracted main text, and offsets refer to that text.
+
+A batch never stops at a bad file: :func:`read_documents` yields an
+:class:`~graph.errors.IngestError` in place of each file it cannot read and goes on with the next.
+
+Examples
+--------
+>>> slugify("Rotherham IOPC report (2024)")
+'rotherham-iopc-report-2024'
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from graph.errors import IngestError
+from graph.model import SourceDocument
+
+__all__ = [
+    "EXTENSIONS",
+    "expand_paths",
+    "read_document",
+    "read_documents",
+    "slugify",
+]
+
+#: File extensions read as documents (compared in lower case).
+EXTENSIONS = (".txt", ".md", ".html", ".htm")
+_HTML = {".html", ".htm"}
+_EXPECTED = ", ".join(EXTENSIONS)
+
+#: How much of a file the binary check looks at, and the share of control bytes it tolerates.
+_SNIFF_BYTES = 8192
+_MAX_CONTROL_SHARE = 0.10
+#: An undecodable file with more than this share of non-ASCII bytes is binary, not mis-encoded.
+_MAX_HIGH_SHARE = 0.30
+#: C0 control bytes that never occur in text (tab, newlines, form feed, backspace, escape excepted).
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\b\x1b") + b"\x7f"
+
+
+def slugify(name: str) -> str:
+    """Return a deterministic IRI-safe slug of ``name``: lower case ``[a-z0-9-]``.
+
+    Accents are dropped (``é`` -> ``e``) and every run of other characters becomes one hyphen. A
+    name with no usable character gets ``doc-`` and a short hash of the name, so it is never empty.
+
+    Parameters
+    ----------
+    name
+        Typically a file stem.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> slugify("Café_Report--Final")
+    'cafe-report-final'
+    >>> slugify("報告")
+    'doc-e07f3ce9'
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if slug:
+        return slug
+    return "doc-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | IngestError]:
+    """Yield the document files named by ``paths``, or an error for each path that names none.
+
+    A folder is searched recursively, in sorted order, for files with one of :data:`EXTENSIONS`;
+    hidden files and folders (name starting with ``.``) and files of other kinds are skipped there.
+    A file named explicitly is yielded whatever its extension (:func:`read_document` rejects it).
+    Paths keep the form they were given in; a file reached twice is yielded once.
+
+    Parameters
+    ----------
+    paths
+        Files and folders.
+
+    Yields
+    ------
+    Path or IngestError
+        ``IngestError`` for a missing path or a folder without documents.
+    """
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = _documents_in(path)
+            if not found:
+                yield IngestError(f"Folder '{path}' contains no documents ({_EXPECTED})")
+            candidates = found
+        elif path.exists():
+            candidates = [path]
+        else:
+            yield IngestError(f"Document '{path}' does not exist")
+            continue
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield candidate
+
+
+def _documents_in(folder: Path) -> list[Path]:
+    """Return the document files under ``folder``, sorted by path, hidden entries skipped."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and Path(name).suffix.lower() in EXTENSIONS:
+                found.append(Path(root, name))
+    return sorted(found, key=lambda path: path.relative_to(folder).parts)
+
+
+def read_documents(
+    paths: Iterable[str | os.PathLike[str]],
+) -> Iterator[SourceDocument | IngestError]:
+    """Read every document named by ``paths``, yielding an error in place of each bad one.
+
+    Parameters
+    ----------
+    paths
+        Files and folders, as for :func:`expand_paths`.
+
+    Yields
+    ------
+    SourceDocument or IngestError
+        In the order of :func:`expand_paths`. Two files whose names give the same ``doc_id`` would
+        overwrite each other's graph, so the second one is reported as an error.
+
+    Examples
+    --------
+    >>> docs = list(read_documents(["no-such-file.txt"]))
+    >>> str(docs[0])
+    "Document 'no-such-file.txt' does not exist"
+    """
+    ids: dict[str, str] = {}
+    for item in expand_paths(paths):
+        if isinstance(item, IngestError):
+            yield item
+            continue
+        try:
+            document = read_document(item)
+        except IngestError as error:
+            yield error
+            continue
+        if document.doc_id in ids:
+            yield IngestError(
+                f"Document '{item}' has the same id {document.doc_id!r} as "
+                f"'{ids[document.doc_id]}'; rename one of them"
+            )
+            continue
+        ids[document.doc_id] = document.source
+        yield document
+
+
+def read_document(path: str | os.PathLike[str]) -> SourceDocument:
+    """Read one document file.
+
+    Parameters
+    ----------
+    path
+        A ``.txt``, ``.md``, ``.html`` or ``.htm`` file, UTF-8 encoded (a byte order mark is
+        allowed).
+
+    Returns
+    -------
+    SourceDocument
+        ``doc_id`` is :func:`slugify` of the file stem, ``source`` the path as given. The title is
+        the first non-empty line (without leading ``#`` for Markdown), or the page title for HTML.
+
+    Raises
+    ------
+    IngestError
+        When the file is missing, a folder, of an unknown kind, unreadable, empty, binary, not
+        UTF-8, or an HTML page without extractable text. The message names the file and the reason.
+    """
+    path = Path(path)
+    name = str(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise IngestError(f"Document '{name}' does not exist")
+    if path.is_dir():
+        raise IngestError(f"Document '{name}' is a folder; pass it as a path to read every file")
+    if suffix not in EXTENSIONS:
+        kind = f"extension '{path.suffix}'" if path.suffix else "no extension"
+        raise IngestError(f"Document '{name}' has {kind}; expected one of {_EXPECTED}")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"Document '{name}' cannot be read: {error.strerror}") from error
+    text = _decode(data, name).replace("\r\n", "\n")
+    if not text.strip():
+        raise IngestError(f"Document '{name}' is empty")
+    if suffix in _HTML:
+        title, text = _from_html(text, name)
+    else:
+        title = _first_line(text, markdown=suffix == ".md")
+    return SourceDocument(doc_id=slugify(path.stem), text=text, title=title, source=name)
+
+
+def _decode(data: bytes, name: str) -> str:
+    """Decode UTF-8 ``data`` (BOM dropped) or say why the file is not text."""
+    if not data.strip():
+        raise IngestError(f"Document '{name}' is empty")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise IngestError(f"Document '{name}' is UTF-16 encoded; convert it to UTF-8")
+    if b"\x00" in data:
+        raise IngestError(f"Document '{name}' is binary (it contains NUL bytes)")
+    sample = data[:_SNIFF_BYTES]
+    controls = sum(sample.count(byte) for byte in _CONTROL)
+    if controls > _MAX_CONTROL_SHARE * len(sample):
+        raise IngestError(f"Document '{name}' is binary (mostly non-text bytes)")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        high = sum(1 for byte in sample if byte >= 0x80)
+        if high > _MAX_HIGH_SHARE * len(sample):
+            raise IngestError(f"Document '{name}' is binary (mostly non-text bytes)") from None
+        raise IngestError(
+            f"Document '{name}' is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset "
+            f"{error.start}); convert it to UTF-8"
+        ) from None
+
+
+def _first_line(text: str, *, markdown: bool = False) -> str:
+    """Return the first non-empty line of ``text``, heading marks removed for Markdown."""
+    for line in text.splitlines():
+        title = line.strip()
+        if markdown:
+            title = title.lstrip("#").strip()
+        if title:
+            return title
+    return ""
+
+
+def _from_html(html: str, name: str) -> tuple[str, str]:
+    """Return ``(title, text)`` of an HTML page: the title line, a blank line and the main text."""
+    import trafilatura  # about 0.15 s to import: only paid when a build reads HTML
+
+    body = trafilatura.extract(
+        html,
+        output_format="txt",
+        include_comments=False,
+        include_images=False,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    if not body or not body.strip():
+        raise IngestError(f"Document '{name}' is an HTML page with no extractable text")
+    body = body.replace("\r\n", "\n").strip("\n")
+    metadata = trafilatura.extract_metadata(html)
+    title = " ".join((metadata.title or "").split()) if metadata is not None else ""
+    first, _, rest = body.partition("\n")
+    if not title:
+        return first.strip(), body
+    if first.strip() == title:  # trafilatura keeps the <h1>: do not repeat the title
+        body = rest.lstrip("\n")
+    return title, f"{title}\n\n{body}" if body.strip() else title

@@ -1,0 +1,208 @@
+"""RDF: a resolved document as an rdflib graph in the casegraph vocabulary (docs/model.md).
+
+IRIs are deterministic: entities by type and canonical name, facts by a hash of their content,
+sentences and mentions by their character offsets, so the same input gives the same graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from .model import (
+    Allegation,
+    Fact,
+    Investigation,
+    Membership,
+    Mention,
+    Outcome,
+    ResolvedDocument,
+    Statement,
+    TextSpan,
+)
+from .ns import CG, CGO, DCTERMS, NIF, PROV, XSD
+
+__all__ = ["DEFAULT_BASE", "document_graph", "document_iri", "to_ntriples"]
+
+#: Default namespace of instance IRIs.
+DEFAULT_BASE = "https://w3id.org/casegraph/id/"
+
+_KIND = {
+    Membership: "membership",
+    Investigation: "investigation",
+    Allegation: "allegation",
+    Outcome: "outcome",
+    Statement: "statement",
+}
+_CLASS = {
+    Membership: CG.Membership,
+    Investigation: CG.Investigation,
+    Allegation: CG.Allegation,
+    Outcome: CG.Outcome,
+    Statement: CG.Statement,
+}
+_ENTITY_CLASS = {
+    "Organisation": CG.Organisation,
+    "Person": CG.Person,
+    "Group": CG.Group,
+    "Place": CG.Place,
+}
+
+
+def document_iri(doc_id: str, base: str = DEFAULT_BASE) -> URIRef:
+    """IRI of a document, which also names its graph.
+
+    >>> str(document_iri("seed"))
+    'https://w3id.org/casegraph/id/doc/seed'
+    """
+    return URIRef(f"{base}doc/{doc_id}")
+
+
+def _nonneg(n: int) -> Literal:
+    return Literal(n, datatype=XSD.nonNegativeInteger)
+
+
+def _fact_iri(base: str, doc_id: str, fact: Fact, arg_keys: tuple[str, ...]) -> URIRef:
+    kind = _KIND[type(fact)]
+    content = repr(
+        (
+            kind,
+            fact.evidence,
+            arg_keys,
+            getattr(fact, "type", None),
+            getattr(fact, "role", None),
+            getattr(fact, "quote", None),
+            getattr(fact, "summary", None),
+            getattr(fact, "count", None),
+            fact.extractor,
+        )
+    )
+    digest = hashlib.sha1(content.encode()).hexdigest()[:12]
+    return URIRef(f"{base}fact/{doc_id}/{kind}-{digest}")
+
+
+def document_graph(resolved: ResolvedDocument, base: str = DEFAULT_BASE) -> Graph:
+    """Build the named graph of one document: document, sentences, entities, mentions, facts."""
+    doc = resolved.document
+    text = doc.text
+    g = Graph(identifier=document_iri(doc.doc_id, base))
+    g.bind("cg", CG._NS)
+    g.bind("cgo", CGO)
+    g.bind("nif", NIF)
+    g.bind("prov", PROV)
+    g.bind("dcterms", DCTERMS)
+    g.bind("skos", SKOS)
+    d = document_iri(doc.doc_id, base)
+    g.add((d, RDF.type, CG.Document))
+    g.add((d, NIF.isString, Literal(text)))
+    g.add((d, DCTERMS.title, Literal(doc.title)))
+    g.add((d, DCTERMS.source, Literal(doc.source)))
+
+    sentence_iris: dict[TextSpan, URIRef] = {}
+
+    def sentence(span: TextSpan) -> URIRef:
+        iri = sentence_iris.get(span)
+        if iri is None:
+            iri = URIRef(f"{d}#char={span.start},{span.end}")
+            sentence_iris[span] = iri
+            g.add((iri, RDF.type, CG.Sentence))
+            g.add((iri, NIF.beginIndex, _nonneg(span.start)))
+            g.add((iri, NIF.endIndex, _nonneg(span.end)))
+            g.add((iri, NIF.anchorOf, Literal(span.of(text))))
+            g.add((iri, NIF.referenceContext, d))
+        return iri
+
+    entity_iri = {e.key: URIRef(base + e.key) for e in resolved.entities}
+    for e in resolved.entities:
+        node = entity_iri[e.key]
+        g.add((node, RDF.type, _ENTITY_CLASS[e.type]))
+        g.add((node, RDFS.label, Literal(e.label)))
+        for alt in e.alt_labels:
+            g.add((node, SKOS.altLabel, Literal(alt)))
+        if e.count is not None:
+            g.add((node, CG.count, Literal(e.count, datatype=XSD.integer)))
+        for m in e.mentions:
+            mi = URIRef(f"{d}#mention={m.span.start},{m.span.end}")
+            g.add((node, CG.mention, mi))
+            g.add((mi, RDF.type, CG.Mention))
+            g.add((mi, NIF.beginIndex, _nonneg(m.span.start)))
+            g.add((mi, NIF.endIndex, _nonneg(m.span.end)))
+            g.add((mi, NIF.anchorOf, Literal(m.span.of(text))))
+            g.add((mi, NIF.referenceContext, d))
+
+    def ent(m: Mention) -> URIRef:
+        return entity_iri[resolved.entity_of[m]]
+
+    allegation_iris: dict[Allegation, URIRef] = {}
+    for fact in resolved.facts:
+        args = tuple(resolved.entity_of[m] for m in _args(fact))
+        node = _fact_iri(base, doc.doc_id, fact, args)
+        if isinstance(fact, Allegation):
+            allegation_iris[fact] = node
+        g.add((node, RDF.type, _CLASS[type(fact)]))
+        g.add((node, PROV.wasDerivedFrom, sentence(fact.evidence)))
+        g.add((node, CG.confidence, Literal(Decimal(str(fact.confidence)), datatype=XSD.decimal)))
+        g.add((node, CG.extractor, Literal(fact.extractor)))
+        if isinstance(fact, Membership):
+            member, org = ent(fact.member), ent(fact.organisation)
+            g.add((node, CG.member, member))
+            g.add((node, CG.organisation, org))
+            g.add((member, CG.memberOf, org))
+            if fact.role:
+                g.add((node, CG.role, Literal(fact.role)))
+                g.add((member, CG.role, Literal(fact.role)))
+        elif isinstance(fact, Investigation):
+            a, b = ent(fact.investigator), ent(fact.subject)
+            g.add((node, CG.investigator, a))
+            g.add((node, CG.subject, b))
+            g.add((a, CG.investigated, b))
+        elif isinstance(fact, Allegation):
+            g.add((node, RDFS.label, Literal(fact.summary)))
+            for m in fact.against:
+                g.add((node, CG.against, ent(m)))
+            for m in fact.made_by:
+                g.add((node, CG.madeBy, ent(m)))
+            if fact.count is not None:
+                g.add((node, CG.count, Literal(fact.count, datatype=XSD.integer)))
+        elif isinstance(fact, Outcome):
+            g.add((node, CG.outcomeType, CGO[fact.type]))
+            for m in fact.applies_to:
+                g.add((node, CG.appliesTo, ent(m)))
+            for m in fact.decided_by:
+                g.add((node, CG.decidedBy, ent(m)))
+            if fact.count is not None:
+                g.add((node, CG.count, Literal(fact.count, datatype=XSD.integer)))
+            if fact.detail:
+                g.add((node, CG.detail, Literal(fact.detail)))
+        elif isinstance(fact, Statement):
+            for m in fact.speakers:
+                g.add((node, CG.saidBy, ent(m)))
+            g.add((node, CG.quote, Literal(fact.quote)))
+    for fact in resolved.facts:
+        if isinstance(fact, Outcome) and fact.concerns in allegation_iris:
+            args = tuple(resolved.entity_of[m] for m in _args(fact))
+            g.add(
+                (
+                    _fact_iri(base, doc.doc_id, fact, args),
+                    CG.concerns,
+                    allegation_iris[fact.concerns],
+                )
+            )
+    assert not any(isinstance(t, BNode) for t in g.all_nodes())
+    return g
+
+
+def _args(fact: Fact) -> tuple[Mention, ...]:
+    from .resolve import fact_arguments
+
+    return fact_arguments(fact)
+
+
+def to_ntriples(graph: Graph) -> bytes:
+    """Serialise a graph as N-Triples, lines sorted (deterministic output)."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    lines = sorted(set(data.splitlines(keepends=True)))
+    return b"".join(line for line in lines if line.strip())

@@ -1,0 +1,229 @@
+"""Tests of graph.ingest: reading files into SourceDocuments, and every way a file can be bad."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from graph.errors import IngestError
+from graph.ingest import expand_paths, read_document, read_documents, slugify
+from graph.model import SourceDocument
+
+ARTICLE_HTML = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Force apologises over vetting failures | Example News</title>
+  <meta property="og:title" content="Force apologises over vetting failures">
+</head>
+<body>
+  <nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+  <article>
+    <h1>Force apologises over vetting failures</h1>
+    <p>South Yorkshire Police has apologised after a review found that 47 officers had not been
+    properly vetted before they joined the force.</p>
+    <p>The Independent Office for Police Conduct said PC Deborah Sands had a case to answer for
+    gross misconduct over her handling of the complaints.</p>
+  </article>
+  <footer>Copyright 2024 Example News. All rights reserved.</footer>
+</body>
+</html>
+"""
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_bytes(data.encode("utf-8"))
+    else:
+        path.write_bytes(data)
+    return path
+
+
+# -- good documents ----------------------------------------------------------------------------
+
+
+def test_ingest_reads_text_document(tmp_path: Path) -> None:
+    path = write(tmp_path / "Rotherham Report (2024).txt", "\n  The title  \n\nBody text.\n")
+    document = read_document(path)
+    assert document == SourceDocument(
+        doc_id="rotherham-report-2024",
+        text="\n  The title  \n\nBody text.\n",
+        title="The title",
+        source=str(path),
+    )
+
+
+def test_ingest_source_is_the_path_as_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "a.txt", "Title\n")
+    monkeypatch.chdir(tmp_path)
+    assert read_document("./a.txt").source == "a.txt"  # str(Path(...)), no resolving
+    assert read_document(Path("a.txt")).source == "a.txt"
+
+
+def test_ingest_markdown_title_drops_heading_marks(tmp_path: Path) -> None:
+    path = write(tmp_path / "story.md", "\n## Police failures exposed\n\nText.\n")
+    document = read_document(path)
+    assert document.title == "Police failures exposed"
+    assert document.text == "\n## Police failures exposed\n\nText.\n"  # the text keeps its marks
+
+
+def test_ingest_strips_utf8_bom_and_nothing_else(tmp_path: Path) -> None:
+    text = "Café report\n\n  Indented line with trailing spaces   \n"
+    path = write(tmp_path / "bom.txt", codecs.BOM_UTF8 + text.encode("utf-8"))
+    document = read_document(path)
+    assert document.text == text
+    assert document.title == "Café report"
+
+
+def test_ingest_normalises_crlf_only(tmp_path: Path) -> None:
+    path = write(tmp_path / "crlf.txt", b"Title\r\n\r\nLine one.\r\nOld mac\rline.\n")
+    document = read_document(path)
+    assert document.text == "Title\n\nLine one.\nOld mac\rline.\n"
+    assert document.title == "Title"
+
+
+def test_ingest_html_main_text_and_title(tmp_path: Path) -> None:
+    path = write(tmp_path / "force-apologises.html", ARTICLE_HTML)
+    document = read_document(path)
+    assert document.doc_id == "force-apologises"
+    assert document.title == "Force apologises over vetting failures"
+    title, blank, body = document.text.partition("\n\n")
+    assert title == document.title and blank
+    assert "47 officers" in body and "PC Deborah Sands" in body
+    assert "Force apologises" not in body  # the <h1> is not repeated
+    for boilerplate in ("Home", "Sport", "Copyright", "<p>"):
+        assert boilerplate not in document.text
+
+
+def test_ingest_htm_extension_is_html(tmp_path: Path) -> None:
+    path = write(tmp_path / "page.HTM", ARTICLE_HTML)
+    assert read_document(path).title == "Force apologises over vetting failures"
+
+
+@pytest.mark.parametrize(
+    ("stem", "slug"),
+    [
+        ("Simple", "simple"),
+        ("IOPC -- Final_Report (v2)", "iopc-final-report-v2"),
+        ("Café déjà vu", "cafe-deja-vu"),
+        ("---", "doc-" + __import__("hashlib").sha1(b"---").hexdigest()[:8]),
+    ],
+)
+def test_ingest_slugify(stem: str, slug: str) -> None:
+    assert slugify(stem) == slug
+    assert slugify(stem) == slugify(stem)
+
+
+# -- bad documents -----------------------------------------------------------------------------
+
+BAD_FILES = [
+    # (file name, content, words the message must contain)
+    ("empty.txt", b"", "is empty"),
+    ("blank.md", b"  \n\t\r\n  ", "is empty"),
+    ("bom-only.txt", codecs.BOM_UTF8 + b"\n", "is empty"),
+    ("nul.txt", b"Title\n\x00\x01binary", "binary (it contains NUL bytes)"),
+    ("controls.txt", bytes(range(1, 9)) * 50 + b"text", "binary (mostly non-text bytes)"),
+    ("noise.txt", bytes(range(128, 256)) * 20, "binary (mostly non-text bytes)"),
+    ("latin1.txt", "Café report about the force\n".encode("latin-1"), "not valid UTF-8"),
+    ("utf16.txt", "Title\n".encode("utf-16"), "UTF-16 encoded"),
+    ("report.pdf", b"%PDF-1.4 whatever", "extension '.pdf'"),
+    ("README", b"Title\n", "no extension"),
+    ("empty.html", b"<html><head><title>Nothing</title></head><body></body></html>", "no extract"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), BAD_FILES, ids=[f[0] for f in BAD_FILES])
+def test_ingest_bad_file_raises(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
+    path = write(tmp_path / name, data)
+    with pytest.raises(IngestError) as caught:
+        read_document(path)
+    message = str(caught.value)
+    assert f"'{path}'" in message
+    assert reason in message
+    assert "\n" not in message
+
+
+def test_ingest_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "missing.txt"
+    with pytest.raises(IngestError, match=r"'.*missing\.txt' does not exist"):
+        read_document(path)
+    assert [str(e) for e in read_documents([path])] == [f"Document '{path}' does not exist"]
+
+
+def test_ingest_folder_without_documents(tmp_path: Path) -> None:
+    folder = tmp_path / "pictures"
+    write(folder / "photo.jpg", b"\xff\xd8\xff")
+    write(folder / ".hidden.txt", "Hidden\n")
+    (errors,) = read_documents([folder])
+    assert isinstance(errors, IngestError)
+    assert f"Folder '{folder}' contains no documents" in str(errors)
+
+
+def test_ingest_folder_passed_to_read_document(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="is a folder"):
+        read_document(tmp_path)
+
+
+def test_ingest_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path / "secret.txt", "Title\n")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)  # chmod 0 does not stop root
+    with pytest.raises(IngestError, match=r"'.*secret\.txt' cannot be read: Permission denied"):
+        read_document(path)
+
+
+# -- batches -----------------------------------------------------------------------------------
+
+
+def test_ingest_folder_with_good_and_bad_files(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write(folder / "b.txt", "Second\n")
+    write(folder / "a.md", "# First\n")
+    write(folder / "sub" / "c.html", ARTICLE_HTML)
+    write(folder / "sub" / "empty.txt", "")
+    write(folder / "binary.txt", b"\x00\x00")
+    write(folder / "notes.pdf", b"%PDF")  # not a document kind: skipped in a folder
+    write(folder / ".git" / "d.txt", "Hidden folder\n")
+    write(folder / ".e.txt", "Hidden file\n")
+
+    items = list(read_documents([folder]))
+
+    documents = [item for item in items if isinstance(item, SourceDocument)]
+    errors = [str(item) for item in items if isinstance(item, IngestError)]
+    assert [d.doc_id for d in documents] == ["a", "b", "c"]
+    assert len(errors) == 2
+    assert any("binary.txt" in e and "binary" in e for e in errors)
+    assert any("empty.txt" in e and "is empty" in e for e in errors)
+    assert all(isinstance(item, SourceDocument | IngestError) for item in items)
+
+
+def test_ingest_expand_paths_sorted_recursive_and_deduplicated(tmp_path: Path) -> None:
+    write(tmp_path / "z.txt", "Z\n")
+    write(tmp_path / "m" / "y.TXT", "Y\n")
+    write(tmp_path / "a" / "x.htm", ARTICLE_HTML)
+    paths = list(expand_paths([tmp_path, tmp_path / "z.txt"]))
+    assert paths == [tmp_path / "a" / "x.htm", tmp_path / "m" / "y.TXT", tmp_path / "z.txt"]
+
+
+def test_ingest_duplicate_doc_id_is_an_error(tmp_path: Path) -> None:
+    first = write(tmp_path / "one" / "Report.txt", "One\n")
+    second = write(tmp_path / "two" / "report.md", "Two\n")
+    items = list(read_documents([first, second]))
+    assert isinstance(items[0], SourceDocument)
+    assert isinstance(items[1], IngestError)
+    assert f"'{second}'" in str(items[1]) and "same id 'report'" in str(items[1])
+
+
+def test_ingest_batch_continues_past_missing_path(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.txt", "Good\n")
+    items = list(read_documents([tmp_path / "nope.txt", good]))
+    assert isinstance(items[0], IngestError)
+    assert isinstance(items[1], SourceDocument) and items[1].doc_id == "good"

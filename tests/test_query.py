@@ -1,0 +1,243 @@
+"""Tests of graph.query: running user SPARQL safely and writing the standard result formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+import rdflib
+
+from graph.errors import QueryError
+from graph.query import QueryResult, compact_iri, display_rows, format_result, run_query
+from graph.store import CaseStore
+
+DOC = "https://w3id.org/casegraph/id/doc/rotherham"
+ID = "https://w3id.org/casegraph/id/"
+CG = "https://w3id.org/casegraph/ontology#"
+TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+IOPC = f"<{ID}organisation/iopc>"
+SYP = f"<{ID}organisation/syp>"
+#: A hand-written document graph, in N-Triples.
+NTRIPLES = f"""\
+<{DOC}> {TYPE} <{CG}Document> .
+{IOPC} {TYPE} <{CG}Organisation> .
+{IOPC} {LABEL} "Independent Office for Police Conduct" .
+{IOPC} <http://www.w3.org/2004/02/skos/core#altLabel> "IOPC"@en .
+{SYP} {TYPE} <{CG}Organisation> .
+{SYP} {LABEL} "South Yorkshire Police, \\"SYP\\"\\tforce" .
+{IOPC} <{CG}investigated> {SYP} .
+<{ID}group/rotherham/officers> <{CG}count> "47"^^<http://www.w3.org/2001/XMLSchema#integer> .
+""".encode()
+
+SELECT_ORGS = """
+SELECT ?org ?label ?alt WHERE {
+  ?org a cg:Organisation ; rdfs:label ?label .
+  OPTIONAL { ?org skos:altLabel ?alt }
+} ORDER BY ?label
+"""
+
+
+@pytest.fixture(scope="module")
+def store():
+    with CaseStore.open(None) as case_store:
+        case_store.replace_documents([(DOC, NTRIPLES)])
+        yield case_store
+
+
+def test_query_select_rows_are_plain_strings(store: CaseStore) -> None:
+    result = run_query(store, SELECT_ORGS)
+    assert result.columns == ["org", "label", "alt"]
+    assert result.rows == [
+        (
+            "https://w3id.org/casegraph/id/organisation/iopc",
+            "Independent Office for Police Conduct",
+            "IOPC",
+        ),
+        (
+            "https://w3id.org/casegraph/id/organisation/syp",
+            'South Yorkshire Police, "SYP"\tforce',
+            None,
+        ),
+    ]
+    assert result.boolean is None and result.graph_ntriples is None
+
+
+def test_query_sees_union_of_graphs(store: CaseStore) -> None:
+    result = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert result.rows == [("8",)]
+
+
+def test_query_typed_literal_and_prefix_declaration(store: CaseStore) -> None:
+    query = "PREFIX c: <https://w3id.org/casegraph/ontology#> SELECT ?n WHERE { ?g c:count ?n }"
+    assert run_query(store, query).rows == [("47",)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ASK { ?x cg:investigated <https://w3id.org/casegraph/id/organisation/syp> }", True),
+        ("ASK { id:organisation\\/syp cg:investigated ?x }", False),  # "/" must be escaped
+    ],
+)
+def test_query_ask(store: CaseStore, query: str, expected: bool) -> None:
+    result = run_query(store, query)
+    assert result.boolean is expected
+    assert format_result(result, "table") == f"{str(expected).lower()}\n"
+    assert json.loads(format_result(result, "json")) == {"head": {}, "boolean": expected}
+
+
+def test_query_construct(store: CaseStore) -> None:
+    result = run_query(
+        store,
+        "CONSTRUCT { ?b <http://example.org/investigatedBy> ?a } WHERE { ?a cg:investigated ?b }",
+    )
+    graph = rdflib.Graph().parse(data=result.graph_ntriples, format="nt")
+    assert set(graph) == {
+        (
+            rdflib.URIRef("https://w3id.org/casegraph/id/organisation/syp"),
+            rdflib.URIRef("http://example.org/investigatedBy"),
+            rdflib.URIRef("https://w3id.org/casegraph/id/organisation/iopc"),
+        )
+    }
+    assert format_result(result, "csv") == result.graph_ntriples
+
+
+def test_query_describe(store: CaseStore) -> None:
+    result = run_query(store, "DESCRIBE <https://w3id.org/casegraph/id/organisation/iopc>")
+    assert len(rdflib.Graph().parse(data=result.graph_ntriples, format="nt")) == 4
+
+
+def test_query_format_csv_parses_back(store: CaseStore) -> None:
+    result = run_query(store, SELECT_ORGS)
+    text = format_result(result, "csv")
+    assert "\r\n" in text
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == ["org", "label", "alt"]
+    assert rows[1:] == [[cell or "" for cell in row] for row in result.rows]
+
+
+def test_query_format_tsv_parses_back(store: CaseStore) -> None:
+    result = run_query(store, SELECT_ORGS)
+    lines = format_result(result, "tsv").splitlines()
+    assert lines[0].split("\t") == ["?org", "?label", "?alt"]
+    cells = [line.split("\t") for line in lines[1:]]
+    assert all(len(row) == 3 for row in cells)  # the tab inside the literal is escaped
+    assert cells[0] == [
+        "<https://w3id.org/casegraph/id/organisation/iopc>",
+        '"Independent Office for Police Conduct"',
+        '"IOPC"@en',
+    ]
+    assert cells[1][1] == r'"South Yorkshire Police, \"SYP\"\tforce"'
+    assert cells[1][2] == ""
+
+
+def test_query_format_json_is_sparql_results_json(store: CaseStore) -> None:
+    query = "SELECT ?org ?n ?alt WHERE { ?org skos:altLabel ?alt . OPTIONAL { ?org cg:count ?n } }"
+    document = json.loads(format_result(run_query(store, query), "json"))
+    assert document["head"] == {"vars": ["org", "n", "alt"]}
+    assert document["results"]["bindings"] == [
+        {
+            "org": {"type": "uri", "value": "https://w3id.org/casegraph/id/organisation/iopc"},
+            "alt": {"type": "literal", "value": "IOPC", "xml:lang": "en"},
+        }
+    ]
+    counts = json.loads(format_result(run_query(store, "SELECT ?n { ?g cg:count ?n }"), "json"))
+    assert counts["results"]["bindings"] == [
+        {
+            "n": {
+                "type": "literal",
+                "value": "47",
+                "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+            }
+        }
+    ]
+
+
+def test_query_format_table_compacts_iris(store: CaseStore) -> None:
+    text = format_result(run_query(store, SELECT_ORGS), "table")
+    lines = text.splitlines()
+    assert lines[0].split() == ["org", "label", "alt"]
+    assert lines[2].startswith("id:organisation/iopc  Independent Office for Police Conduct")
+    assert 'South Yorkshire Police, "SYP" force' in lines[3]  # the tab shown as a space
+    assert lines[-1] == "(2 rows)"
+
+
+def test_query_format_unknown(store: CaseStore) -> None:
+    with pytest.raises(ValueError, match="Unknown format 'xml'"):
+        format_result(run_query(store, "ASK {}"), "xml")
+
+
+def test_query_hand_built_result_formats() -> None:
+    result = QueryResult(columns=["a", "b"], rows=[("x", None)])
+    assert display_rows(result) == [("x", "")]
+    assert format_result(result, "csv") == "a,b\r\nx,\r\n"
+    assert format_result(result, "tsv") == '?a\t?b\n"x"\t\n'
+    assert json.loads(format_result(result, "json"))["results"]["bindings"] == [
+        {"a": {"type": "literal", "value": "x"}}
+    ]
+
+
+def test_query_compact_iri() -> None:
+    assert compact_iri("https://w3id.org/casegraph/outcomes#no-sanction") == "cgo:no-sanction"
+    assert compact_iri("http://example.org/x") == "http://example.org/x"
+
+
+# -- rejected queries --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o ", r"Malformed SPARQL query: error at 1:\d+: expected"),
+        (
+            "SELEC ?s WHERE { ?s ?p ?o }",
+            "expected SELECT, ASK, CONSTRUCT or DESCRIBE, found 'SELEC'",
+        ),
+        ("", "found none"),
+        ("SELECT * WHERE { ?s foo:bar ?o }", "prefix 'foo:' is not declared"),
+        ("SELECT (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY", r"error at 1:\d+: expected one of"),
+        ("INSERT DATA { <http://a> <http://b> <http://c> }", r"SPARQL Update \(INSERT\)"),
+        ("PREFIX ex: <http://ex/>\ndelete where { ?s ex:p ?o }", r"SPARQL Update \(DELETE\)"),
+        ("LOAD <http://example.org/data.ttl>", r"SPARQL Update \(LOAD\)"),
+        ("DROP ALL", r"SPARQL Update \(DROP\)"),
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+        ("select * { service silent <http://x.org/q> { ?s ?p ?o } }", "SERVICE is not allowed"),
+    ],
+)
+def test_query_rejected(store: CaseStore, query: str, reason: str) -> None:
+    before = store.count_quads()
+    with pytest.raises(QueryError, match=reason) as caught:
+        run_query(store, query)
+    assert "\n" not in str(caught.value)
+    assert store.count_quads() == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?service WHERE { ?service ?p ?o }  # SERVICE in a comment",
+        'SELECT ?s WHERE { ?s ?p "SERVICE and INSERT in a string" }',
+        "SELECT ?s WHERE { ?s <http://example.org/SERVICE> ?o }",
+        "SELECT ?s WHERE { _:b ?p ?o . BIND(?o AS ?s) }",
+        "PREFIX : <http://example.org/> SELECT ?s WHERE { ?s :p ?o }",
+    ],
+)
+def test_query_allowed_lookalikes(store: CaseStore, query: str) -> None:
+    assert len(run_query(store, query).columns) == 1
+
+
+def test_query_import_is_light() -> None:
+    code = (
+        "import sys, graph.query; "
+        "heavy = ('spacy', 'rdflib', 'trafilatura', 'pyshacl'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert output.strip() == "[]"
