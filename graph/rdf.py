@@ -104,6 +104,12 @@ def document_graph(resolved: ResolvedDocument, base: str = DEFAULT_BASE) -> Grap
     sentence_iris: dict[TextSpan, URIRef] = {}
 
     def sentence(span: TextSpan) -> URIRef:
+        start, end = span.start, span.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        span = TextSpan(start, end)
         iri = sentence_iris.get(span)
         if iri is None:
             iri = URIRef(f"{d}#char={span.start},{span.end}")
@@ -124,6 +130,8 @@ def document_graph(resolved: ResolvedDocument, base: str = DEFAULT_BASE) -> Grap
             g.add((node, SKOS.altLabel, Literal(alt)))
         if e.count is not None:
             g.add((node, CG.count, Literal(e.count, datatype=XSD.integer)))
+        for role in sorted({m.role for m in e.mentions if m.role}):
+            g.add((node, CG.role, Literal(role)))
         for m in e.mentions:
             mi = URIRef(f"{d}#mention={m.span.start},{m.span.end}")
             g.add((node, CG.mention, mi))

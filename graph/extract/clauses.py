@@ -143,7 +143,9 @@ def clause_subject(verb: Token) -> Token | None:
     for _ in range(6):
         subj = [c for c in t.children if c.dep_ in SUBJ_DEPS]
         if subj:
-            s = subj[0]
+            # the subject nearest the verb ("most of them survivors, no officers lost ...")
+            before = [c for c in subj if c.i < t.i]
+            s = before[-1] if before else subj[0]
             if s.lower_ in {"who", "that", "which"} and t.dep_ == "relcl":
                 return t.head
             return s

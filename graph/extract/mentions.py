@@ -75,6 +75,13 @@ def _person_mention(ent: Span) -> Mention:
     role = doc[start : ent.start].text if start < ent.start else None
     if role and role.lower() in HONORIFICS:
         role = None
+    if role is None:
+        # "David Greenwood, a solicitor representing ...": the apposition's noun is the role
+        for c in ent.root.children:
+            if c.dep_ == "appos" and c.pos_ == "NOUN" and c.is_lower:
+                mods = [m for m in c.lefts if m.dep_ in {"compound", "amod"} and m.is_lower]
+                role = doc[(mods[0].i if mods else c.i) : c.i + 1].text
+                break
     return Mention(_char_span(ent), "Person", ent.text, ent.text, role=role)
 
 

@@ -140,6 +140,15 @@ _SANCTIONS = {
     "management-action",
     "barred",
 }
+#: Types whose phrase carries its own negation ("not proven", "no case to answer").
+_NEGATIVE_TYPES = {
+    "not-proven",
+    "not-sustained",
+    "no-case-to-answer",
+    "no-further-action",
+    "acquittal",
+    "unfounded",
+}
 #: Verbs that undo an outcome in the same clause.
 _REVERSALS = {"quash", "overturn", "revoke", "set", "rescind"}
 #: Types that are always the result of someone else's decision (a doer is the decider).
@@ -301,7 +310,7 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
         verb = clause_verb(anchor)
         if any(t.lemma_ in _REVERSALS for t in [verb, *verb.children, *anchor.ancestors][:12]):
             continue
-        negated = is_negated(anchor)
+        negated = slug not in _NEGATIVE_TYPES and is_negated(anchor)
         target, count, decided = _applies_to(anchor, slug, index, sent)
         if negated:
             if slug not in _SANCTIONS:

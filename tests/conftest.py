@@ -1,0 +1,42 @@
+"""Shared fixtures: the spaCy pipeline (loaded once), the seed store, the development documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+DEV = SHARED / "eval" / "dev"
+
+
+def needs_shared() -> pytest.MarkDecorator:
+    """Skip when ../shared (the annotated development documents) is not beside the repository."""
+    return pytest.mark.skipif(
+        not DEV.is_dir(),
+        reason=f"{DEV} not found: the annotated development documents are only present in CI",
+    )
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from graph.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory, nlp):
+    """The store built from seeds/ with the real pipeline, opened read-only."""
+    from graph.ingest import read_documents
+    from graph.pipeline import build_documents
+    from graph.store import CaseStore
+
+    path = tmp_path_factory.mktemp("seed") / "casegraph.store"
+    docs = [d for d in read_documents([SEEDS]) if not isinstance(d, Exception)]
+    with CaseStore.open(path) as store:
+        build_documents(docs, store, nlp)
+    with CaseStore.open(path, read_only=True) as store:
+        yield store
