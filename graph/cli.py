@@ -309,6 +309,35 @@ def draw(
     _stderr().print(f"Wrote {output}", markup=False)
 
 
+@app.command()
+@_reports_errors
+def evaluate(
+    gold_dir: Annotated[str, typer.Argument(help="Folder of NAME.txt + NAME.gold.json files.")],
+    json_path: Annotated[
+        str | None, typer.Option("--json", help="Also write the scores as JSON to this file.")
+    ] = None,
+    misses: Annotated[
+        bool, typer.Option("--misses", help="List every missed and spurious item.")
+    ] = False,
+    model: Annotated[str | None, typer.Option(help="spaCy model name.")] = None,
+) -> None:
+    """Score extraction against annotated documents (each built alone, in memory).
+
+    Example: casegraph evaluate ../shared/eval/dev --misses
+    """
+    import json
+
+    from graph.evaluate import evaluate_dir, render_misses, render_table
+    from graph.pipeline import evaluation_builder  # imports spaCy
+
+    report = evaluate_dir(Path(gold_dir), evaluation_builder(model=model))
+    typer.echo(render_table(report))
+    if misses:
+        typer.echo(render_misses(report))
+    if json_path:
+        Path(json_path).write_text(json.dumps(report.to_json(misses=misses), indent=2) + "\n")
+
+
 def main() -> None:
     """Run the ``casegraph`` command; a CasegraphError becomes one line on stderr and exit 1."""
     try:

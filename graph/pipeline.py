@@ -22,7 +22,7 @@ from .rdf import DEFAULT_BASE, document_graph, document_iri, to_ntriples
 from .resolve import resolve
 from .store import CaseStore
 
-__all__ = ["BuildReport", "build", "build_documents", "process"]
+__all__ = ["BuildReport", "build", "build_documents", "evaluation_builder", "process"]
 
 #: Documents whose graphs are bulk-loaded together.
 LOAD_BATCH = 64
@@ -138,3 +138,21 @@ def build(
         )
     report.errors = errors + report.errors
     return report
+
+
+def evaluation_builder(nlp=None, *, model: str | None = None):
+    """A ``build(path)`` for :func:`graph.evaluate.evaluate_dir`: each document on its own, in a
+    fresh in-memory store (so documents never see each other's entities)."""
+    from contextlib import contextmanager
+
+    from .ingest import read_document
+
+    nlp = nlp or load_pipeline(model)
+
+    @contextmanager
+    def build_one(path: Path):
+        with CaseStore.open(None) as store:
+            build_documents([read_document(path)], store, nlp)
+            yield store.oxigraph
+
+    return build_one
