@@ -23,6 +23,7 @@ __all__ = [
     "SourceDocument",
     "Statement",
     "TextSpan",
+    "fact_arguments",
 ]
 
 #: The entity classes of the ontology (``cg:Organisation`` ...), in a fixed order.
@@ -199,3 +200,18 @@ class ResolvedDocument:
     entities: tuple[Entity, ...]
     facts: tuple[Fact, ...]
     entity_of: dict[Mention, str] = field(default_factory=dict)
+
+
+def fact_arguments(fact: Fact) -> tuple[Mention, ...]:
+    """Every mention a fact refers to, in a fixed order."""
+    if isinstance(fact, Membership):
+        return (fact.member, fact.organisation)
+    if isinstance(fact, Investigation):
+        return (fact.investigator, fact.subject)
+    if isinstance(fact, Allegation):
+        return (*fact.against, *fact.made_by)
+    if isinstance(fact, Outcome):
+        return (*fact.applies_to, *fact.decided_by)
+    if isinstance(fact, Statement):
+        return fact.speakers
+    return ()

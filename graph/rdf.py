@@ -22,6 +22,7 @@ from .model import (
     ResolvedDocument,
     Statement,
     TextSpan,
+    fact_arguments,
 )
 from .ns import CG, CGO, DCTERMS, NIF, PROV, XSD
 
@@ -146,7 +147,7 @@ def document_graph(resolved: ResolvedDocument, base: str = DEFAULT_BASE) -> Grap
 
     allegation_iris: dict[Allegation, URIRef] = {}
     for fact in resolved.facts:
-        args = tuple(resolved.entity_of[m] for m in _args(fact))
+        args = tuple(resolved.entity_of[m] for m in fact_arguments(fact))
         node = _fact_iri(base, doc.doc_id, fact, args)
         if isinstance(fact, Allegation):
             allegation_iris[fact] = node
@@ -191,7 +192,7 @@ def document_graph(resolved: ResolvedDocument, base: str = DEFAULT_BASE) -> Grap
             g.add((node, CG.quote, Literal(fact.quote)))
     for fact in resolved.facts:
         if isinstance(fact, Outcome) and fact.concerns in allegation_iris:
-            args = tuple(resolved.entity_of[m] for m in _args(fact))
+            args = tuple(resolved.entity_of[m] for m in fact_arguments(fact))
             g.add(
                 (
                     _fact_iri(base, doc.doc_id, fact, args),
@@ -201,12 +202,6 @@ def document_graph(resolved: ResolvedDocument, base: str = DEFAULT_BASE) -> Grap
             )
     assert not any(isinstance(t, BNode) for t in g.all_nodes())
     return g
-
-
-def _args(fact: Fact) -> tuple[Mention, ...]:
-    from .resolve import fact_arguments
-
-    return fact_arguments(fact)
 
 
 def to_ntriples(graph: Graph) -> bytes:

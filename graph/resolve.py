@@ -33,10 +33,10 @@ from .model import (
     Mention,
     Outcome,
     ResolvedDocument,
-    Statement,
+    fact_arguments,
 )
 
-__all__ = ["fact_arguments", "resolve", "slug"]
+__all__ = ["resolve", "slug"]
 
 _LEGAL = {"limited", "ltd", "plc", "inc", "llc", "llp", "co", "corp"}
 _NATIONALITY = {"british", "american", "english", "scottish", "welsh", "irish", "us", "u.s.", "uk"}
@@ -92,21 +92,6 @@ def _org_head(core: tuple[str, ...]) -> str:
 
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
-
-
-def fact_arguments(fact: Fact) -> tuple[Mention, ...]:
-    """Every mention a fact refers to."""
-    if isinstance(fact, Membership):
-        return (fact.member, fact.organisation)
-    if isinstance(fact, Investigation):
-        return (fact.investigator, fact.subject)
-    if isinstance(fact, Allegation):
-        return (*fact.against, *fact.made_by)
-    if isinstance(fact, Outcome):
-        return (*fact.applies_to, *fact.decided_by)
-    if isinstance(fact, Statement):
-        return fact.speakers
-    return ()
 
 
 def _group_key(m: Mention) -> str:

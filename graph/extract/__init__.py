@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import Extraction, SourceDocument, TextSpan
+from ..model import Extraction, SourceDocument, TextSpan, fact_arguments
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -55,7 +55,7 @@ def extract(doc: Doc, source: SourceDocument, name_victims: bool = False) -> Ext
     extra = []
     known = set(mentions)
     for f in facts:
-        for m in _arguments(f):
+        for m in fact_arguments(f):
             if m not in known:
                 known.add(m)
                 extra.append(m)
@@ -67,22 +67,6 @@ def extract(doc: Doc, source: SourceDocument, name_victims: bool = False) -> Ext
         facts=tuple(facts),
         excluded=excluded,
     )
-
-
-def _arguments(fact):
-    from ..model import Allegation, Investigation, Membership, Outcome, Statement
-
-    if isinstance(fact, Membership):
-        return (fact.member, fact.organisation)
-    if isinstance(fact, Investigation):
-        return (fact.investigator, fact.subject)
-    if isinstance(fact, Allegation):
-        return (*fact.against, *fact.made_by)
-    if isinstance(fact, Outcome):
-        return (*fact.applies_to, *fact.decided_by)
-    if isinstance(fact, Statement):
-        return fact.speakers
-    return ()
 
 
 def _sentence_span(text: str, start: int, end: int) -> TextSpan:
