@@ -59,6 +59,19 @@ class TextSpan:
         """
         return text[self.start : self.end]
 
+    def strip(self, text: str) -> TextSpan:
+        """This span without the white space at its ends.
+
+        >>> TextSpan(0, 8).strip(" force \\n")
+        TextSpan(start=1, end=6)
+        """
+        start, end = self.start, self.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return TextSpan(start, end)
+
     def overlaps(self, other: TextSpan) -> bool:
         """True when the two spans share at least one character."""
         return self.start < other.end and other.start < self.end

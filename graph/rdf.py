@@ -85,6 +85,15 @@ def _fact_iri(base: str, doc_id: str, fact: Fact, arg_keys: tuple[str, ...]) -> 
     return URIRef(f"{base}fact/{doc_id}/{kind}-{digest}")
 
 
+def _add_span(g: Graph, node: URIRef, cls: URIRef, span: TextSpan, text: str, doc: URIRef):
+    """Type a sentence or mention node and give it its NIF offsets, text and document."""
+    g.add((node, RDF.type, cls))
+    g.add((node, NIF.beginIndex, _nonneg(span.start)))
+    g.add((node, NIF.endIndex, _nonneg(span.end)))
+    g.add((node, NIF.anchorOf, Literal(span.of(text))))
+    g.add((node, NIF.referenceContext, doc))
+
+
 def document_graph(resolved: ResolvedDocument, base: str = DEFAULT_BASE) -> Graph:
     """Build the named graph of one document: document, sentences, entities, mentions, facts."""
     doc = resolved.document
@@ -105,21 +114,12 @@ def document_graph(resolved: ResolvedDocument, base: str = DEFAULT_BASE) -> Grap
     sentence_iris: dict[TextSpan, URIRef] = {}
 
     def sentence(span: TextSpan) -> URIRef:
-        start, end = span.start, span.end
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        span = TextSpan(start, end)
+        span = span.strip(text)
         iri = sentence_iris.get(span)
         if iri is None:
             iri = URIRef(f"{d}#char={span.start},{span.end}")
             sentence_iris[span] = iri
-            g.add((iri, RDF.type, CG.Sentence))
-            g.add((iri, NIF.beginIndex, _nonneg(span.start)))
-            g.add((iri, NIF.endIndex, _nonneg(span.end)))
-            g.add((iri, NIF.anchorOf, Literal(span.of(text))))
-            g.add((iri, NIF.referenceContext, d))
+            _add_span(g, iri, CG.Sentence, span, text, d)
         return iri
 
     entity_iri = {e.key: URIRef(base + e.key) for e in resolved.entities}
@@ -136,21 +136,15 @@ def document_graph(resolved: ResolvedDocument, base: str = DEFAULT_BASE) -> Grap
         for m in e.mentions:
             mi = URIRef(f"{d}#mention={m.span.start},{m.span.end}")
             g.add((node, CG.mention, mi))
-            g.add((mi, RDF.type, CG.Mention))
-            g.add((mi, NIF.beginIndex, _nonneg(m.span.start)))
-            g.add((mi, NIF.endIndex, _nonneg(m.span.end)))
-            g.add((mi, NIF.anchorOf, Literal(m.span.of(text))))
-            g.add((mi, NIF.referenceContext, d))
+            _add_span(g, mi, CG.Mention, m.span, text, d)
 
     def ent(m: Mention) -> URIRef:
         return entity_iri[resolved.entity_of[m]]
 
-    allegation_iris: dict[Allegation, URIRef] = {}
+    fact_iris: dict[Fact, URIRef] = {}
     for fact in resolved.facts:
         args = tuple(resolved.entity_of[m] for m in fact_arguments(fact))
-        node = _fact_iri(base, doc.doc_id, fact, args)
-        if isinstance(fact, Allegation):
-            allegation_iris[fact] = node
+        node = fact_iris[fact] = _fact_iri(base, doc.doc_id, fact, args)
         g.add((node, RDF.type, _CLASS[type(fact)]))
         g.add((node, PROV.wasDerivedFrom, sentence(fact.evidence)))
         g.add((node, CG.confidence, Literal(Decimal(str(fact.confidence)), datatype=XSD.decimal)))
@@ -190,16 +184,10 @@ def document_graph(resolved: ResolvedDocument, base: str = DEFAULT_BASE) -> Grap
             for m in fact.speakers:
                 g.add((node, CG.saidBy, ent(m)))
             g.add((node, CG.quote, Literal(fact.quote)))
-    for fact in resolved.facts:
-        if isinstance(fact, Outcome) and fact.concerns in allegation_iris:
-            args = tuple(resolved.entity_of[m] for m in fact_arguments(fact))
-            g.add(
-                (
-                    _fact_iri(base, doc.doc_id, fact, args),
-                    CG.concerns,
-                    allegation_iris[fact.concerns],
-                )
-            )
+    # an outcome may concern an allegation stated later in the text: link once all have IRIs
+    for fact, node in fact_iris.items():
+        if isinstance(fact, Outcome) and fact.concerns in fact_iris:
+            g.add((node, CG.concerns, fact_iris[fact.concerns]))
     assert not any(isinstance(t, BNode) for t in g.all_nodes())
     return g
 

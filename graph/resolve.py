@@ -18,11 +18,11 @@ Entity keys are deterministic: ``{type}/{slug}``, and ``group/{doc_id}/{slug}`` 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from .extract.lexicon import number_value
+from .extract.lexicon import initials, number_value
+from .ingest import slugify
 from .model import (
     Allegation,
     Entity,
@@ -36,7 +36,7 @@ from .model import (
     fact_arguments,
 )
 
-__all__ = ["resolve", "slug"]
+__all__ = ["resolve"]
 
 _LEGAL = {"limited", "ltd", "plc", "inc", "llc", "llp", "co", "corp"}
 _NATIONALITY = {"british", "american", "english", "scottish", "welsh", "irish", "us", "u.s.", "uk"}
@@ -54,17 +54,6 @@ _COMPATIBLE = {
     "inquiry": {"inquiry", "review", "commission"},
     "review": {"review", "inquiry"},
 }
-
-
-def slug(text: str) -> str:
-    """A lower-case ASCII slug for IRIs.
-
-    >>> slug("Independent Office for Police Conduct (IOPC)")
-    'independent-office-for-police-conduct-iopc'
-    """
-    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
-    return t or "x"
 
 
 def _org_core(name: str) -> tuple[str, ...]:
@@ -90,10 +79,6 @@ def _org_head(core: tuple[str, ...]) -> str:
     return words[-1] if words else ""
 
 
-def _initials(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w[:1].isupper())
-
-
 def _group_key(m: Mention) -> str:
     words = re.findall(r"[A-Za-z]+", m.name)
     head = words[-1].lower() if words else m.name.lower()
@@ -104,7 +89,7 @@ def _group_key(m: Mention) -> str:
         for w in words[:-1]
         if w[:1].isupper() and w.lower() not in {"the", "a", "an"} and number_value(w) is None
     ]
-    return slug(" ".join([*orgish, head]))
+    return slugify(" ".join([*orgish, head]))
 
 
 def _resolve_orgs(mentions: list[Mention]) -> dict[Mention, str]:
@@ -133,7 +118,9 @@ def _resolve_orgs(mentions: list[Mention]) -> dict[Mention, str]:
         for m in ms:
             rep[m] = key
     for a in acronyms:
-        match = [k for k, ms in clusters.items() if any(_initials(m.name) == a.name for m in ms)]
+        match = [
+            k for k, ms in clusters.items() if any(initials(m.name.split()) == a.name for m in ms)
+        ]
         if match:
             rep[a] = match[0]
         else:
@@ -193,11 +180,11 @@ def resolve(extraction: Extraction) -> ResolvedDocument:
 
     key_of: dict[Mention, str] = {}
     for m, name in _resolve_orgs(by_type["Organisation"]).items():
-        key_of[m] = f"organisation/{slug(name)}"
+        key_of[m] = f"organisation/{slugify(name)}"
     for m, name in _resolve_persons(by_type["Person"]).items():
-        key_of[m] = f"person/{slug(name)}"
+        key_of[m] = f"person/{slugify(name)}"
     for m in by_type["Place"]:
-        key_of[m] = f"place/{slug(m.name)}"
+        key_of[m] = f"place/{slugify(m.name)}"
     for m in by_type["Group"]:
         key_of[m] = f"group/{doc_id}/{_group_key(m)}"
 

@@ -59,7 +59,7 @@ def extract(doc: Doc, source: SourceDocument, name_victims: bool = False) -> Ext
             if m not in known:
                 known.add(m)
                 extra.append(m)
-    sentences = tuple(_sentence_span(doc.text, s.start_char, s.end_char) for s in doc.sents)
+    sentences = tuple(TextSpan(s.start_char, s.end_char).strip(doc.text) for s in doc.sents)
     return Extraction(
         document=source,
         sentences=tuple(s for s in sentences if s.end > s.start),
@@ -67,12 +67,3 @@ def extract(doc: Doc, source: SourceDocument, name_victims: bool = False) -> Ext
         facts=tuple(facts),
         excluded=excluded,
     )
-
-
-def _sentence_span(text: str, start: int, end: int) -> TextSpan:
-    """A sentence's span without surrounding white space."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return TextSpan(start, end)

@@ -19,27 +19,21 @@ Rules, each named in the fact's ``extractor``:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from ..model import Membership, Mention, TextSpan
-from .clauses import clause_subject
+from ..model import Membership, Mention
+from .clauses import clause_subject, sentence_span
 from .entities import title_before, title_length
-from .mentions import MentionIndex
+from .mentions import MentionIndex, main_force
 
 __all__ = ["find_memberships"]
 
 _ORG = ("Organisation",)
 _SERVE_VERBS = {"serve", "work", "join", "lead", "head", "chair", "run", "represent"}
 _ROLE_PREPS = {"of", "for", "at", "with", "in"}
-_POLICE_HEADS = {"police", "constabulary", "force", "department"}
 _OFFICER_WORDS = {"officer", "officers", "constable", "constables", "detective", "detectives"}
-
-
-def _ev(tok: Token) -> TextSpan:
-    return TextSpan(tok.sent.start_char, tok.sent.end_char)
 
 
 def _org_after(tok: Token, index: MentionIndex) -> Mention | None:
@@ -84,7 +78,7 @@ def find_memberships(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Members
         span = doc.char_span(p.span.start, p.span.end, alignment_mode="expand")
         if span is None:
             continue
-        ev = _ev(span[0])
+        ev = sentence_span(span[0])
         if any(x.overlaps(ev) for x in skip):
             continue
         root = span.root
@@ -153,7 +147,7 @@ def _subject_person(verb: Token, index: MentionIndex) -> Mention | None:
 
 def _clausal(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
     for tok in doc:
-        ev = _ev(tok)
+        ev = sentence_span(tok)
         if any(x.overlaps(ev) for x in skip):
             continue
         # copula: "X was the CEO of ORG", "she became the chair of ORG"
@@ -228,22 +222,12 @@ def _clausal(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
 
 def _groups(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
     groups = [m for m in index.mentions if m.type == "Group"]
-    police = Counter(
-        m.name
-        for m in index.mentions
-        if m.type == "Organisation"
-        and not m.generic
-        and any(w.lower() in _POLICE_HEADS for w in m.name.split())
-    )
-    main_force = None
-    if police:
-        name = police.most_common(1)[0][0]
-        main_force = next(m for m in index.mentions if m.name == name and m.type == "Organisation")
+    force = main_force(index)
     for g in groups:
         ev_span = doc.char_span(g.span.start, g.span.end, alignment_mode="expand")
         if ev_span is None:
             continue
-        ev = _ev(ev_span[0])
+        ev = sentence_span(ev_span[0])
         if any(x.overlaps(ev) for x in skip):
             continue
         orgs = index.in_span(g.span.start, g.span.end, _ORG)
@@ -267,10 +251,10 @@ def _groups(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
                 extractor="group-compound",
                 confidence=0.8,
             )
-        elif main_force is not None and head.lower_ in _OFFICER_WORDS:
+        elif force is not None and head.lower_ in _OFFICER_WORDS:
             yield Membership(
                 member=g,
-                organisation=main_force,
+                organisation=force,
                 role=head.text,
                 evidence=ev,
                 extractor="officers-of-force",

@@ -14,15 +14,21 @@ the document is about (the organisation most mentioned among police forces).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
 from ..model import Allegation, Mention, TextSpan
-from .clauses import ENTITY_TYPES, WRONGDOING, agent_of, clause_subject, count_of
+from .clauses import (
+    ENTITY_TYPES,
+    WRONGDOING,
+    agent_of,
+    clause_subject,
+    count_of,
+    sentence_span,
+)
 from .lexicon import VICTIM_NOUNS
-from .mentions import MentionIndex
+from .mentions import MentionIndex, main_force
 
 __all__ = ["find_allegations"]
 
@@ -30,24 +36,6 @@ _CLAIM_NOUNS = {"allegation", "complaint", "claim", "accusation", "case"}
 _FAILING_VERBS = {"fail", "blame", "ignore", "neglect", "mislead", "dismiss", "refuse"}
 _NOTHING = {"nothing", "no"}
 _POLICE_WORDS = {"police", "officers", "officer", "force", "constabulary"}
-
-
-def _ev(tok: Token) -> TextSpan:
-    return TextSpan(tok.sent.start_char, tok.sent.end_char)
-
-
-def _main_force(index: MentionIndex) -> Mention | None:
-    police = Counter(
-        m.name
-        for m in index.mentions
-        if m.type == "Organisation"
-        and not m.generic
-        and any(w.lower() in {"police", "constabulary", "department"} for w in m.name.split())
-    )
-    if not police:
-        return None
-    name = police.most_common(1)[0][0]
-    return next(m for m in index.mentions if m.name == name and m.type == "Organisation")
 
 
 def _target(tok: Token | None, index: MentionIndex, force: Mention | None) -> Mention | None:
@@ -71,12 +59,12 @@ def _summary(tok: Token) -> str:
 
 def find_allegations(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Allegation]:
     """Yield the allegations of a parsed document (see the module docstring)."""
-    force = _main_force(index)
+    force = main_force(index)
     title_end = next(doc.sents).end_char
     seen: set[tuple[TextSpan, TextSpan]] = set()
 
     def emit(against, made_by, summary, tok, count, rule, conf):
-        ev = _ev(tok)
+        ev = sentence_span(tok)
         if ev.start < title_end or any(x.overlaps(ev) for x in skip):
             return None
         against = tuple(dict.fromkeys(a for a in against if a is not None))

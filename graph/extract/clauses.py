@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from ..model import Mention
+from ..model import Mention, TextSpan
 from .lexicon import number_value
 from .mentions import MentionIndex
 
@@ -25,6 +25,7 @@ __all__ = [
     "findings",
     "investigator_of_noun",
     "is_negated",
+    "sentence_span",
 ]
 
 SUBJ_DEPS = {"nsubj", "nsubjpass"}
@@ -125,6 +126,11 @@ WRONGDOING = frozenset(
         "corruption",
     ]
 )
+
+
+def sentence_span(tok: Token) -> TextSpan:
+    """The character span of the sentence ``tok`` is in: a fact's evidence."""
+    return TextSpan(tok.sent.start_char, tok.sent.end_char)
 
 
 def clause_verb(tok: Token) -> Token:

@@ -20,11 +20,18 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .lexicon import ACRONYM_STOP, HONORIFICS, ORG_HEADS, ORG_INNER, ORG_TYPE_NOUNS, TITLES
+from .lexicon import (
+    ACRONYM_STOP,
+    HONORIFICS,
+    ORG_HEADS,
+    ORG_INNER,
+    ORG_TYPE_NOUNS,
+    TITLES,
+    initials,
+)
 
 __all__ = [
     "fix_entities",
-    "initials",
     "is_acronym",
     "org_name_spans",
     "title_before",
@@ -46,15 +53,6 @@ def is_acronym(token: Token) -> bool:
     """True for an all-capitals token of 2-6 letters that is not a common abbreviation."""
     t = token.text
     return 2 <= len(t) <= 6 and t.isalpha() and t.isupper() and t.lower() not in ACRONYM_STOP
-
-
-def initials(words: list[str]) -> str:
-    """Initials of the capitalised words of a name.
-
-    >>> initials("Independent Office for Police Conduct".split())
-    'IOPC'
-    """
-    return "".join(w[0] for w in words if w[:1].isupper())
 
 
 def title_case_line(sent: Span) -> bool:

@@ -17,7 +17,14 @@ from collections.abc import Iterator, Sequence
 from spacy.tokens import Doc, Token
 
 from ..model import Allegation, Investigation, Mention, TextSpan
-from .clauses import ENTITY_TYPES, INQUIRY_NOUNS, clause_subject, findings, investigator_of_noun
+from .clauses import (
+    ENTITY_TYPES,
+    INQUIRY_NOUNS,
+    clause_subject,
+    findings,
+    investigator_of_noun,
+    sentence_span,
+)
 from .mentions import MentionIndex
 
 __all__ = ["find_investigations"]
@@ -25,10 +32,6 @@ __all__ = ["find_investigations"]
 _INVESTIGATE = {"investigate", "probe", "review", "examine", "scrutinise", "scrutinize", "audit"}
 _INTO = {"into", "on", "of", "regarding"}
 _LEAD_VERBS = {"lead", "launch", "conduct", "open", "begin", "start", "carry", "chair", "head"}
-
-
-def _ev(tok: Token) -> TextSpan:
-    return TextSpan(tok.sent.start_char, tok.sent.end_char)
 
 
 def _targets(tok: Token, index: MentionIndex, allegations: Sequence[Allegation]) -> list[Mention]:
@@ -69,7 +72,7 @@ def find_investigations(
 
     def emit(inv: Mention, subj: Mention, tok: Token, rule: str, conf: float):
         nonlocal last_investigator
-        ev = _ev(tok)
+        ev = sentence_span(tok)
         if inv == subj or any(x.overlaps(ev) for x in skip):
             return None
         if inv.span.start == subj.span.start:
@@ -106,7 +109,7 @@ def find_investigations(
             # "an investigation by X ... led to an indictment alleging that Y ..."
             if makers and not any(c.dep_ == "prep" and c.lower_ in _INTO for c in tok.children):
                 for a in allegations:
-                    if a.evidence == _ev(tok):
+                    if a.evidence == sentence_span(tok):
                         for subj in a.against:
                             for mk in makers:
                                 out.append(emit(mk, subj, tok, "inquiry-into", 0.7))

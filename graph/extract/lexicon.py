@@ -18,6 +18,7 @@ __all__ = [
     "ORG_TYPE_NOUNS",
     "TITLES",
     "VICTIM_NOUNS",
+    "initials",
     "number_value",
 ]
 
@@ -418,3 +419,12 @@ def number_value(word: str) -> int | None:
         if len(parts) == 2 and None not in parts and parts[0] >= 20 and parts[1] < 10:
             return parts[0] + parts[1]
     return None
+
+
+def initials(words: list[str]) -> str:
+    """Initials of the capitalised words of a name.
+
+    >>> initials("Independent Office for Police Conduct".split())
+    'IOPC'
+    """
+    return "".join(w[0] for w in words if w[:1].isupper())

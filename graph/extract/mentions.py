@@ -15,6 +15,7 @@ the text speaks of, is a victim: no mention of that name is returned, so no Pers
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
@@ -23,7 +24,7 @@ from ..model import Mention, TextSpan
 from .entities import title_before, title_length
 from .lexicon import DEFINITE_ORG_NOUNS, GROUP_NOUNS, HONORIFICS, VICTIM_NOUNS, number_value
 
-__all__ = ["MentionIndex", "find_mentions", "group_mention", "victim_names"]
+__all__ = ["MentionIndex", "find_mentions", "group_mention", "main_force", "victim_names"]
 
 _TYPES = {"PERSON": "Person", "ORG": "Organisation", "GPE": "Place", "LOC": "Place"}
 _DEFINITE_DETS = {"the", "our", "its", "their", "this", "that"}
@@ -39,6 +40,8 @@ _VICTIM_CONTEXT = {
     "father",
 }
 _NUM_DEPS = {"nummod", "quantmod"}
+#: Name words of a police force ("South Yorkshire Police", "Omega Police Department").
+_FORCE_WORDS = {"police", "constabulary", "force", "department"}
 
 
 def _char_span(span: Span) -> TextSpan:
@@ -296,3 +299,23 @@ class MentionIndex:
             for m in reversed(self.mentions)
             if m.span.end <= char and (wanted is None or m.type in wanted)
         ]
+
+
+def main_force(index: MentionIndex) -> Mention | None:
+    """The police force a document is about: the most mentioned organisation whose name has a
+    force word (Police, Constabulary, Force, Department); None when there is none.
+
+    Officers the text does not place elsewhere belong to it, and their failings are held
+    against it.
+    """
+    police = Counter(
+        m.name
+        for m in index.mentions
+        if m.type == "Organisation"
+        and not m.generic
+        and any(w.lower() in _FORCE_WORDS for w in m.name.split())
+    )
+    if not police:
+        return None
+    name = police.most_common(1)[0][0]
+    return next(m for m in index.mentions if m.name == name and m.type == "Organisation")

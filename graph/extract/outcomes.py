@@ -187,19 +187,13 @@ def _matcher(doc: Doc) -> Matcher:
 def _in_range(span: Span) -> bool:
     """True for a match inside "ranging from A (up) to B" or "from A to B"."""
     sent = span.sent
-    words = [t.lower_ for t in doc_slice(sent, sent.start, span.start)]
+    doc = span.doc
+    words = [t.lower_ for t in doc[sent.start : span.start]]
     return (
         "ranging" in words[-8:]
-        or (
-            "from" in words[-6:]
-            and "to" in [t.lower_ for t in doc_slice(sent, span.end, sent.end)][:3]
-        )
+        or ("from" in words[-6:] and "to" in [t.lower_ for t in doc[span.end : sent.end]][:3])
         or ("from" in words[-8:] and "to" in words[-4:])
     )
-
-
-def doc_slice(sent: Span, start: int, end: int) -> Span:
-    return sent.doc[start:end]
 
 
 def _applies_to(

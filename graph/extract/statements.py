@@ -79,10 +79,15 @@ def paragraphs(text: str) -> list[TextSpan]:
     return out
 
 
-def quote_spans(text: str) -> list[tuple[TextSpan, TextSpan, bool]]:
-    """Quoted stretches of text as (quote, paragraph, opens the paragraph), in text order."""
+def quote_spans(
+    text: str, paras: list[TextSpan] | None = None
+) -> list[tuple[TextSpan, TextSpan, bool]]:
+    """Quoted stretches of text as (quote, paragraph, opens the paragraph), in text order.
+
+    ``paras`` are the text's :func:`paragraphs`, when the caller has them already.
+    """
     found = []
-    for para in paragraphs(text):
+    for para in paragraphs(text) if paras is None else paras:
         ptext = para.of(text)
         lead = len(ptext) - len(ptext.lstrip())
         for m in re.finditer(r"“([^”]*)(”|$)|\"([^\"\n]*)(\"|$)", ptext):
@@ -112,7 +117,8 @@ def _speech_subject(
 def find_statements(doc: Doc, index: MentionIndex, excluded=()) -> Iterator[Statement]:
     """Yield the statements of a parsed document. See the module docstring for the rules."""
     text = doc.text
-    quotes = [_Quote(q, p, o) for q, p, o in quote_spans(text)]
+    paras = paragraphs(text)
+    quotes = [_Quote(q, p, o) for q, p, o in quote_spans(text, paras)]
     quotes = [q for q in quotes if not any(x.overlaps(q.span) for x in excluded)]
     last: Statement | None = None
     last_para_end = -1
@@ -145,7 +151,7 @@ def find_statements(doc: Doc, index: MentionIndex, excluded=()) -> Iterator[Stat
         if speaker is None and q.opens_para:
             # "X said:" closing the paragraph before
             prev_end = q.para.start
-            prev = [p for p in paragraphs(text) if p.end <= prev_end]
+            prev = [p for p in paras if p.end <= prev_end]
             if prev and prev[-1].of(text).rstrip().endswith(":"):
                 ptoks = doc.char_span(prev[-1].start, prev[-1].end, alignment_mode="expand")
                 speaker = _speech_subject(doc, index, list(ptoks or []), near=prev[-1].end)
@@ -163,13 +169,14 @@ def find_statements(doc: Doc, index: MentionIndex, excluded=()) -> Iterator[Stat
         pending.append(st)
         last, last_para_end = st, q.para.end
     yield from pending
-    yield from _headed_statements(doc, index, excluded)
+    yield from _headed_statements(doc, index, paras, excluded)
 
 
-def _headed_statements(doc: Doc, index: MentionIndex, excluded) -> Iterator[Statement]:
+def _headed_statements(
+    doc: Doc, index: MentionIndex, paras: list[TextSpan], excluded
+) -> Iterator[Statement]:
     """'Response from Chief Constable X to ...': X speaks the first-person paragraphs after it."""
     text = doc.text
-    paras = paragraphs(text)
     for k, para in enumerate(paras[:3]):
         ptext = para.of(text)
         if not _HEADED.match(ptext) or "“" in text or '"' in text:
