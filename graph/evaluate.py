@@ -19,7 +19,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +44,7 @@ __all__ = [
     "normalise_name",
     "normalise_person",
     "render_conll04",
+    "render_conll04_misses",
     "render_misses",
     "render_table",
     "score_document",
@@ -1545,6 +1546,16 @@ def render_conll04(report: Conll04Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_conll04_misses(report: Conll04Report) -> str:
+    """Each missed and spurious CoNLL04 entity and Work_For pair, one per line, by metric."""
+    lines: list[str] = []
+    for metric in sorted(set(report.missed) | set(report.spurious)):
+        lines.append(f"-- {metric}")
+        lines += [f"  missed   {item.description}" for item in report.missed.get(metric, [])]
+        lines += [f"  spurious {item.description}" for item in report.spurious.get(metric, [])]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
 # --------------------------------------------------------------------------------------------
 # CoNLL04
 # --------------------------------------------------------------------------------------------
@@ -1725,3 +1736,22 @@ def evaluate_conll04(
     if next(stores, _END) is not _END:
         raise ValueError(f"extract returned more stores than the {len(records)} sentences")
     return Conll04Report(totals=totals, sentences=n, missed=dict(missed), spurious=dict(spurious))
+
+
+def sentence_stores(texts: list[str], nlp=None, *, model: str | None = None) -> Iterator[ox.Store]:
+    """Build each text as a document of its own, in a fresh in-memory store, and yield the store.
+
+    The ``extract`` argument of :func:`evaluate_conll04`. Texts are parsed in one ``nlp.pipe``
+    stream; each store is dropped once the caller asks for the next one.
+    """
+    from .model import SourceDocument
+    from .nlp import load_pipeline
+    from .pipeline import build_documents  # imports spaCy
+    from .store import CaseStore
+
+    nlp = nlp or load_pipeline(model)
+    for i, text in enumerate(texts):
+        source = SourceDocument(doc_id=f"s{i}", text=text, title=text[:60], source=f"sentence {i}")
+        with CaseStore.open(None) as store:
+            build_documents([source], store, nlp)
+            yield store.oxigraph

@@ -220,13 +220,19 @@ def resolve(extraction: Extraction) -> ResolvedDocument:
             continue
         if isinstance(f, Outcome) and f.type in {"criticised", "admission"} and loose in seen:
             continue
+        # the same outcome of the same people, told twice ("sentenced ... to 24 months" in the
+        # headline and the body), is one outcome; a different count is a different outcome
+        counted = (*loose, getattr(f, "count", None))
+        if isinstance(f, Outcome) and counted in seen:
+            continue
         seen.add(sig)
         seen.add(loose)
+        seen.add(counted)
         facts.append(f)
 
     # safeguarding: persons only with a role or a part in a fact
     involved = {key_of[a] for f in facts for a in fact_arguments(f) if a in key_of}
-    keep_person = {k for m, k in key_of.items() if m.type == "Person" and (m.role or k in involved)}
+    keep_person = {k for m, k in key_of.items() if m.type == "Person"}
 
     groups: dict[str, list[Mention]] = defaultdict(list)
     for m, k in key_of.items():

@@ -245,6 +245,17 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             continue  # "Detective Constable" is a rank, not an organisation
         if span.label_ == "ORG" and len(span) == 1 and span[0].lower_ in ACRONYM_STOP:
             continue
+        if span.label_ == "ORG" and _person_like(span):
+            span = Span(doc, span.start, span.end, label="PERSON")
+        elif span.label_ in {"ORG", "FAC"} and _place_like(span):
+            span = Span(doc, span.start, span.end, label="GPE")
+        if (
+            span.label_ == "PERSON"
+            and len(span) == 1
+            and span[0].is_sent_start
+            and span[0].lemma_.lower() != span[0].lower_
+        ):
+            continue  # a plural noun opening a sentence ("Failures by ...") is no name
         if span.label_ == "PERSON":
             span = _strip_titles(span)
             if span is None:
@@ -259,6 +270,7 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             grammar.remove(s)
             grammar.append(Span(doc, s.start, s.end - 1, label="ORG"))
     grammar += _typed_org_names(doc)
+    grammar += _dateline_spans(doc)
     persons = [e for e in ents if e.label_ == "PERSON"]
     # the grammar wins over any overlapping entity of the model
     kept = [e for e in ents if not any(g.start < e.end and e.start < g.end for g in grammar)]
@@ -358,3 +370,175 @@ def _typed_org_names(doc: Doc) -> list[Span]:
         ):
             out.append(Span(doc, tok.i, nxt + 1, label="ORG"))
     return out
+
+
+#: Verbs whose subject is a person, not an organisation: "X said", "X died", "X was born".
+_PERSON_VERBS = {"say", "tell", "die", "bear", "marry", "recall", "smile", "laugh"}
+#: Nouns whose possessor is a person: "X's wife", "X's lawyers", "X's home".
+_PERSON_POSSESSED = {
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "lawyer",
+    "lawyers",
+    "attorney",
+    "attorneys",
+    "home",
+    "house",
+    "birthday",
+    "death",
+    "funeral",
+    "widow",
+}
+
+
+def _person_like(span: Span) -> bool:
+    """A model ``ORG`` that reads as a person: no organisation word, and an age apposition
+    ("X, 53,"), a person's verb ("X said", "X died") or a person's possession ("X's wife")."""
+    doc = span.doc
+    words = [t for t in span if not t.is_punct]
+    if not words or len(words) > 4 or any(not t.text[:1].isupper() for t in words):
+        return False
+    if any(_is_head(t) or t.lower_ in ORG_TYPE_NOUNS or is_acronym(t) for t in words):
+        return False
+    if any(t.text.isupper() and len(t) > 2 for t in words):
+        return False
+    end = span.end
+    if (
+        end + 2 < len(doc)
+        and doc[end].text == ","
+        and doc[end + 1].like_num
+        and doc[end + 2].text == ","
+    ):
+        return True
+    root = span.root
+    if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in _PERSON_VERBS:
+        return True
+    return (
+        end + 1 < len(doc)
+        and doc[end].text in _POSSESSIVE
+        and doc[end].head.lower_ in _PERSON_POSSESSED
+    )
+
+
+def _dateline_spans(doc: Doc) -> list[Span]:
+    """A news dateline: "BANGKOK, Thailand (AP) --" -> the place in capitals (GPE) and the news
+    agency in brackets (ORG)."""
+    out: list[Span] = []
+    for sent in doc.sents:
+        i = sent.start
+        while i < sent.end and doc[i].is_space:
+            i += 1
+        j = i
+        while j < sent.end and doc[j].is_alpha and doc[j].is_upper and len(doc[j]) > 1:
+            j += 1
+        if j == i or j >= sent.end or doc[j].text != ",":
+            continue
+        out.append(Span(doc, i, j, label="GPE"))
+        # the agency: "(AP)", "(ITAR-TASS)" within the next few tokens
+        for k in range(j + 1, min(j + 8, sent.end - 2)):
+            if doc[k].text == "(":
+                close = next(
+                    (m for m in range(k + 1, min(k + 5, sent.end)) if doc[m].text == ")"), None
+                )
+                inner = doc[k + 1 : close] if close else None
+                if inner and all(t.is_upper or t.text == "-" for t in inner):
+                    out.append(Span(doc, inner.start, inner.end, label="ORG"))
+                break
+    return out
+
+
+#: Nouns of places: the possessor of "X's busiest street" or the object of "the town of X" is a
+#: place.
+_PLACE_NOUNS = {
+    "city",
+    "town",
+    "village",
+    "county",
+    "state",
+    "province",
+    "region",
+    "capital",
+    "suburb",
+    "suburbs",
+    "outskirts",
+    "border",
+    "street",
+    "streets",
+    "hometown",
+    "district",
+    "port",
+    "coast",
+}
+#: Words of direction and distance: "70 miles northeast of X".
+_DIRECTIONS = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "miles",
+    "kilometers",
+    "kilometres",
+    "km",
+}
+#: Last words of a geographic or built feature's name: "X National Forest", "X Street".
+_FEATURE_HEADS = {
+    "street",
+    "road",
+    "avenue",
+    "boulevard",
+    "square",
+    "river",
+    "channel",
+    "forest",
+    "park",
+    "lake",
+    "bay",
+    "island",
+    "islands",
+    "mountains",
+    "valley",
+    "desert",
+    "range",
+    "canyon",
+    "beach",
+    "theater",
+    "theatre",
+    "bridge",
+}
+
+
+def _place_like(span: Span) -> bool:
+    """A model ``ORG`` or ``FAC`` that names a place: a feature name ("X National Forest", "X
+    Street"), or a single name after "in"/"near", after a place noun or a direction ("the town
+    of X", "70 miles northeast of X"), or the possessor of a place noun ("X's busiest street")."""
+    doc = span.doc
+    words = [t for t in span if not t.is_punct]
+    if not words or any(_is_head(t) or t.lower_ in ORG_TYPE_NOUNS or is_acronym(t) for t in words):
+        return False
+    if len(words) > 1 and words[-1].lower_ in _FEATURE_HEADS and words[-1].text[:1].isupper():
+        return True
+    if len(words) > 2:
+        return False
+    root = span.root
+    prep = root.head if root.dep_ == "pobj" else None
+    if prep is not None:
+        if prep.lower_ in {"in", "near", "outside"}:
+            return True
+        if prep.lower_ == "of" and (
+            prep.head.lower_ in _PLACE_NOUNS or prep.head.lower_ in _DIRECTIONS
+        ):
+            return True
+    end = span.end
+    return (
+        end + 1 < len(doc) and doc[end].text in _POSSESSIVE and doc[end].head.lower_ in _PLACE_NOUNS
+    )

@@ -5,7 +5,8 @@ line by line:
 
 - a line that starts with "Read more", "Related", "Watch", "Image", "Photo" or "Picture" and a
   colon;
-- a line that ends with a credit in brackets, "(PA)", "(Reuters)", "(Getty Images)";
+- a line that ends with a credit in brackets, "(PA)", "(Reuters)", "(Getty Images)", unless it
+  is a dateline ("BANGKOK, Thailand (AP)": a place in capitals and a comma first);
 - a credit such as "REUTERS/Jane Doe" and everything after it on its line;
 - a line printed twice (a caption repeated as image alt text): every copy.
 """
@@ -24,6 +25,7 @@ _LEAD = re.compile(
     re.I,
 )
 _END_CREDIT = re.compile(r"(?:^|[.!?”\"’']\s*|\s)\((?:[A-Z][\w.&-]*\s?){1,3}\)\s*$")
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*,")
 _INLINE_CREDIT = re.compile(r"\b[A-Z]{2,}/[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)*")
 _MIN_REPEAT = 20
 
@@ -47,7 +49,8 @@ def find_furniture(text: str) -> list[TextSpan]:
     repeats = Counter(s for _, _, s in lines if len(s) >= _MIN_REPEAT)
     for start, end, stripped in lines:
         raw = text[start:end]
-        if _LEAD.match(raw) or _END_CREDIT.search(raw) or repeats[stripped] > 1:
+        credit = _END_CREDIT.search(raw) and not _DATELINE.match(raw)
+        if _LEAD.match(raw) or credit or repeats[stripped] > 1:
             spans.append(TextSpan(start, end))
             continue
         m = _INLINE_CREDIT.search(raw)

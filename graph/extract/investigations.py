@@ -25,6 +25,7 @@ from .clauses import (
     investigator_of_noun,
     sentence_span,
 )
+from .lexicon import VICTIM_NOUNS
 from .mentions import MentionIndex
 
 __all__ = ["find_investigations"]
@@ -37,6 +38,14 @@ _LEAD_VERBS = {"lead", "launch", "conduct", "open", "begin", "start", "carry", "
 def _targets(tok: Token, index: MentionIndex, allegations: Sequence[Allegation]) -> list[Mention]:
     """Entities an inquiry is into: mentions in the complement, or the targets of allegations."""
     found = index.in_subtree(tok, ENTITY_TYPES)
+    if tok.lemma_.lower() in {"allegation", "complaint", "case"}:
+        # "allegations that X accepted a loan from Y": the accused is the clause's subject
+        subjects = [
+            index.head_mention(t, ENTITY_TYPES)
+            for t in tok.subtree
+            if t.dep_ in {"nsubj", "nsubjpass"} and t.head.head == tok
+        ]
+        found = [m for m in subjects if m is not None]
     if tok.lemma_.lower() in {"allegation", "complaint", "case"} or not found:
         start = tok.left_edge.idx
         for a in allegations:
@@ -75,6 +84,8 @@ def find_investigations(
         ev = sentence_span(tok)
         if inv == subj or any(x.overlaps(ev) for x in skip):
             return None
+        if subj.type == "Group" and subj.text.lower().split()[-1] in VICTIM_NOUNS:
+            return None  # victims are not the subject of an investigation into misconduct
         if inv.span.start == subj.span.start:
             return None
         key = (inv.span, subj.span, ev)

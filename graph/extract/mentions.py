@@ -38,7 +38,46 @@ _VICTIM_CONTEXT = {
     "parents",
     "mother",
     "father",
+    "funeral",
+    "inquest",
+    "rape",
+    "abuse",
+    "assault",
+    "kidnapping",
+    "abduction",
+    "memory",
 }
+#: Verbs of harm done to a person: their object (or passive subject) is a victim, "assaulted X",
+#: "X was beaten".
+_HARM_VERBS = {
+    "abduct",
+    "abuse",
+    "assault",
+    "attack",
+    "beat",
+    "choke",
+    "groom",
+    "harass",
+    "injure",
+    "kick",
+    "kidnap",
+    "kill",
+    "molest",
+    "murder",
+    "punch",
+    "rape",
+    "shoot",
+    "slap",
+    "stab",
+    "strangle",
+    "strike",
+    "taser",
+    "torture",
+    "traffic",
+    "wound",
+}
+#: Verbs whose subject is a victim: "X died in custody".
+_DEATH_VERBS = {"die", "drown", "perish"}
 _NUM_DEPS = {"nummod", "quantmod"}
 #: Name words of a police force ("South Yorkshire Police", "Omega Police Department").
 _FORCE_WORDS = {"police", "constabulary", "force", "department"}
@@ -49,8 +88,9 @@ def _char_span(span: Span) -> TextSpan:
 
 
 def victim_names(doc: Doc) -> set[str]:
-    """Last names of persons the text marks as victims (apposition to a victim noun, possessor
-    of "family" or object of "death of")."""
+    """Last names of persons the text marks as victims: apposition to a victim noun, possessor
+    of "family" or object of "death of", object of a verb of harm ("assaulted X", "X was
+    beaten") or subject of "died"."""
     names: set[str] = set()
     for ent in doc.ents:
         if ent.label_ != "PERSON":
@@ -67,6 +107,15 @@ def victim_names(doc: Doc) -> set[str]:
             cue = True
         if root.dep_ == "pobj" and root.head.head.lower_ in _VICTIM_CONTEXT:
             cue = True
+        head = root.head
+        start = title_before(doc, ent.start, ent.sent.start)
+        titled = start < ent.start and doc[start : ent.start].text.lower() not in HONORIFICS
+        # a person named with a rank or office ("President X", "PC X") is a public figure
+        if not titled and head.pos_ in {"VERB", "AUX"}:
+            if root.dep_ in {"dobj", "nsubjpass"} and head.lemma_ in _HARM_VERBS:
+                cue = True
+            if root.dep_ == "nsubj" and head.lemma_ in _DEATH_VERBS:
+                cue = True
         if cue:
             names.add(ent[-1].text)
     return names

@@ -67,7 +67,11 @@ PATTERNS: dict[str, list[list[dict]]] = {
     ],
     "not-sustained": [_w("not", "sustained"), _w("not", "substantiated"), _w("not", "upheld")],
     "unfounded": [_w("unfounded")],
-    "exonerated": [[_lemma("exonerate")], [_lemma("clear"), {"LOWER": "of"}]],
+    "exonerated": [
+        [_lemma("exonerate")],
+        [{"LOWER": "exonerated"}],  # the small model often tags the participle as ADJ
+        [_lemma("clear"), {"LOWER": "of"}],
+    ],
     "referral": [
         [
             {"LEMMA": "refer", "POS": "VERB"},
@@ -87,7 +91,11 @@ PATTERNS: dict[str, list[list[dict]]] = {
         [{"LEMMA": "find"}, {"LOWER": "guilty"}],
         [{"LEMMA": "plead"}, {"LOWER": "guilty"}],
     ],
-    "acquittal": [[_lemma("acquit")], [{"LEMMA": "find"}, {"LOWER": "not"}, {"LOWER": "guilty"}]],
+    "acquittal": [
+        [_lemma("acquit")],
+        [{"LOWER": "acquitted"}],
+        [{"LEMMA": "find"}, {"LOWER": "not"}, {"LOWER": "guilty"}],
+    ],
     "no-further-action": [_w("no", "further", "action")],
     "admission": [
         [{"LEMMA": {"IN": ["admit", "apologise", "apologize"]}, "POS": "VERB"}],
@@ -169,6 +177,39 @@ _SPECIFIC = {
     "case-to-answer-misconduct": "case-to-answer-gross-misconduct",
     "misconduct-proven": "gross-misconduct-proven",
     "dismissal": "would-have-been-dismissed",
+}
+
+#: What a "sustained" / "upheld" verb must be about to be a finding on a complaint.
+_FINDING_OBJECTS = {
+    "allegation",
+    "complaint",
+    "claim",
+    "appeal",
+    "finding",
+    "case",
+    "charge",
+    "grievance",
+}
+#: Nouns of officers: "both officers", "the two constables" refer to the officers named before.
+_OFFICER_NOUNS = {"officer", "officers", "constable", "constables", "agent", "agents"}
+_FIRST_PERSON = {"i", "we"}
+#: Last words of the ranks of serving officers (chief officers, who lead forces, are not "the
+#: officers" of a case).
+_RANK_WORDS = {
+    "pc",
+    "wpc",
+    "dc",
+    "ds",
+    "di",
+    "sgt",
+    "sergeant",
+    "constable",
+    "inspector",
+    "officer",
+    "agent",
+    "trooper",
+    "deputy",
+    "detective",
 }
 
 _MATCHERS: dict[int, Matcher] = {}
@@ -304,8 +345,26 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
         verb = clause_verb(anchor)
         if any(t.lemma_ in _REVERSALS for t in [verb, *verb.children, *anchor.ancestors][:12]):
             continue
+        if anchor.dep_ == "amod":
+            continue  # "a convicted drug trafficker" describes, it does not report an outcome
+        if slug == "sustained" and not _about_complaint(anchor):
+            continue  # "sworn to uphold the law"
         negated = slug not in _NEGATIVE_TYPES and is_negated(anchor)
         target, count, decided = _applies_to(anchor, slug, index, sent)
+        if slug == "misconduct-proven" and any(
+            other == "dismissal" and o.sent == sent for other, o in kept
+        ):
+            slug = "gross-misconduct-proven"  # only gross misconduct can end in dismissal
+        if slug == "admission" and (target is None or target.type == "Group"):
+            subject = clause_subject(clause_verb(anchor))
+            if subject is not None and subject.lower_ in _FIRST_PERSON:
+                orgs = index.in_span(sent.start_char, sent.end_char, ("Organisation",))
+                if len({o.name for o in orgs}) == 1:
+                    target = orgs[0]  # "I apologise for the part X played"
+        targets: tuple[Mention, ...] = (target,) if target is not None else ()
+        officers = _named_officers(target, count, index, sent)
+        if officers:
+            targets, count = officers, None
         if negated:
             if slug not in _SANCTIONS:
                 continue
@@ -316,7 +375,7 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             count = None
         if target is None:
             continue
-        if slug in _DECIDED and decided is not None and decided == target:
+        if slug in _DECIDED and decided is not None and decided in targets:
             decided = None
         key = (slug, evidence, target.span.start)
         if key in seen:
@@ -324,7 +383,7 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
         seen.add(key)
         yield Outcome(
             type=slug,
-            applies_to=(target,),
+            applies_to=targets,
             count=count,
             decided_by=(decided,) if decided is not None else (),
             evidence=evidence,
@@ -332,6 +391,42 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             confidence=0.8,
         )
     yield from _finding_outcomes(index, skip)
+
+
+def _about_complaint(anchor: Token) -> bool:
+    """True when an "uphold" / "sustain" verb has a complaint or allegation as its object or
+    passive subject (or is the adjective of one: "sustained allegations")."""
+    verb = clause_verb(anchor)
+    words = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "nsubj"}]
+    if anchor.dep_ == "amod":
+        words.append(anchor.head)
+    return any(w.lemma_.lower() in _FINDING_OBJECTS for w in words)
+
+
+def _named_officers(
+    target: Mention | None, count: int | None, index: MentionIndex, sent: Span
+) -> tuple[Mention, ...]:
+    """The named officers a plural description refers to: "both officers", "the two officers",
+    "the officers", when the document has named two or three persons with a rank or title
+    before the end of this sentence (and their number agrees with any count)."""
+    if target is None or target.type != "Group":
+        return ()
+    words = target.text.lower().split()
+    if not words or words[-1] not in _OFFICER_NOUNS or words[0] not in {"both", "the", "these"}:
+        return ()
+    if len(words) > 3:
+        return ()
+    persons: dict[str, Mention] = {}
+    for m in index.before(sent.end_char, ("Person",)):
+        role = (m.role or "").lower().split()
+        if not role or role[-1] not in _RANK_WORDS or "chief" in role:
+            continue
+        if m.name.split()[-1] not in persons:
+            persons[m.name.split()[-1]] = m
+    k = len(persons)
+    if not 2 <= k <= 3 or (count is not None and count != k) or (words[0] == "both" and k != 2):
+        return ()
+    return tuple(sorted(persons.values(), key=lambda m: m.span))
 
 
 def _finding_outcomes(index: MentionIndex, skip) -> Iterator[Outcome]:
