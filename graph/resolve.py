@@ -82,14 +82,19 @@ def _org_head(core: tuple[str, ...]) -> str:
 def _group_key(m: Mention) -> str:
     words = re.findall(r"[A-Za-z]+", m.name)
     head = words[-1].lower() if words else m.name.lower()
-    if head.endswith("s") and len(head) > 3:
+    if head.endswith("sses") or head.endswith("xes") or head.endswith("ches"):
+        head = head[:-2]  # "witnesses" -> "witness"
+    elif head.endswith("s") and not head.endswith("ss") and len(head) > 3:
         head = head[:-1]
     orgish = [
         w
         for w in words[:-1]
         if w[:1].isupper() and w.lower() not in {"the", "a", "an"} and number_value(w) is None
     ]
-    return slugify(" ".join([*orgish, head]))
+    # "One survivor", "a woman": one unnamed person, not the set the plural names
+    individual = m.count == 1 and bool(words) and words[0].lower() in {"one", "a", "an", "another"}
+    suffix = f"-{m.span.start}" if individual else ""
+    return slugify(" ".join([*orgish, head])) + suffix
 
 
 def _resolve_orgs(mentions: list[Mention]) -> dict[Mention, str]:
@@ -207,6 +212,7 @@ def resolve(extraction: Extraction) -> ResolvedDocument:
             f.evidence,
             getattr(f, "type", None),
             getattr(f, "quote", None),
+            getattr(f, "summary", None),
         )
         loose = (
             type(f).__name__,

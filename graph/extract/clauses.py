@@ -21,10 +21,14 @@ __all__ = [
     "agent_of",
     "clause_subject",
     "clause_verb",
+    "conjuncts",
     "count_of",
+    "finding_outcome_type",
     "findings",
     "investigator_of_noun",
+    "is_heading",
     "is_negated",
+    "pronoun_antecedent",
     "sentence_span",
 ]
 
@@ -284,3 +288,102 @@ def findings(doc: Doc, index: MentionIndex) -> Iterator[Finding]:
                     negative=bool(words & NEGATIVE_WORDS),
                     wrongdoing=bool(words & WRONGDOING),
                 )
+
+
+def finding_outcome_type(finding: Finding, index: MentionIndex) -> str | None:
+    """The outcome an inquiry's finding amounts to, or None.
+
+    A person found to have done a wrong is ``"sustained"``; an organisation (or a group named
+    with its organisation) found to have failed or done wrong is ``"criticised"``. Allegation
+    rules skip the clauses for which this is not None: a proven finding is an Outcome.
+    """
+    if finding.subject.type == "Person" and finding.wrongdoing:
+        return "sustained"
+    subject = finding.subject
+    if (finding.negative or finding.wrongdoing) and (
+        subject.type == "Organisation"
+        or (
+            subject.type == "Group"
+            and index.in_span(subject.span.start, subject.span.end, ("Organisation",))
+        )
+    ):
+        return "criticised"
+    return None
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    """``tok`` and the words coordinated with it ("stole, lied and assisted"), in text order."""
+    out = [tok]
+    todo = [tok]
+    while todo:
+        t = todo.pop()
+        for c in t.children:
+            if c.dep_ == "conj" and c not in out:
+                out.append(c)
+                todo.append(c)
+    return sorted(out, key=lambda t: t.i)
+
+
+def is_heading(tok: Token, text: str | None = None) -> bool:
+    """True when the sentence of ``tok`` is a heading: short, alone on its line, not a list item
+    and without final punctuation ("Officers failed to protect victims"). Pass the document's
+    ``text`` when calling this often (``Doc.text`` is rebuilt on every access)."""
+    sent = tok.sent
+    text = tok.doc.text if text is None else text
+    words = [t for t in sent if not t.is_space]
+    if not words or words[-1].text in {".", "!", "?", "…", ":", ";", '"', "”", "’", "'", ")"}:
+        return False
+    if len(words) > 16 or words[0].text in {"-", "–", "•", "*", "·"} or words[0].like_num:
+        return False
+    before = text[: words[0].idx].rsplit("\n", 1)[-1]
+    after = text[words[-1].idx + len(words[-1].text) :].split("\n", 1)[0]
+    return not before.strip() and not after.strip()
+
+
+def pronoun_antecedent(pron: Token, index: MentionIndex, paragraphs: int = 3) -> Mention | None:
+    """The person "he" / "she" (``pron``) most likely refers to, or None.
+
+    The nearest clause subject before ``pron``, within the last ``paragraphs`` paragraphs (runs
+    of text between blank lines), that can be a person of the pronoun's gender: a named person
+    (one whose courtesy title tells the other gender, "Mr" / "Dame", is passed over) is the
+    answer; an unnamed person ("the girl", "a survivor", "the officer") or a person the text
+    does not name as an entity (a victim) makes the pronoun ambiguous: None.
+    """
+    from .lexicon import FEMALE_TITLES, GROUP_NOUNS, MALE_TITLES, VICTIM_NOUNS
+
+    doc = pron.doc
+    text = doc.text
+    low = pron.lower_
+    if low in {"she", "her", "hers", "herself"}:
+        other, other_nouns = MALE_TITLES, _MALE_NOUNS
+    elif low in {"he", "him", "his", "himself"}:
+        other, other_nouns = FEMALE_TITLES, _FEMALE_NOUNS
+    else:
+        return None
+    limit = pron.idx
+    for _ in range(paragraphs):
+        limit = max(text.rfind("\n\n", 0, limit), 0)
+    for tok in reversed(doc[: pron.i]):
+        if tok.idx < limit:
+            break
+        if tok.dep_ not in SUBJ_DEPS or tok.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        m = index.at(tok, ("Person",))
+        if m is not None:
+            span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+            before = doc[span.start - 1].lower_ if span is not None and span.start > 0 else ""
+            words = {w.lower() for w in m.text.split()} | {before} | {(m.role or "").lower()}
+            if words & other:
+                continue
+            return m
+        if tok.ent_type_ == "PERSON":
+            return None  # a person not named as an entity (a victim): do not pass over
+        if tok.tag_ in {"NN", "NNP"} and tok.lower_ in GROUP_NOUNS | VICTIM_NOUNS:
+            if tok.lower_ in other_nouns:
+                continue
+            return None  # "the girl", "the officer": an unnamed person may be meant
+    return None
+
+
+_FEMALE_NOUNS = frozenset(["girl", "woman", "mother", "daughter", "wife", "sister"])
+_MALE_NOUNS = frozenset(["boy", "man", "father", "son", "husband", "brother"])

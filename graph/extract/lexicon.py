@@ -9,13 +9,17 @@ from __future__ import annotations
 __all__ = [
     "ACRONYM_STOP",
     "DEFINITE_ORG_NOUNS",
+    "FEMALE_TITLES",
     "GROUP_NOUNS",
     "HONORIFICS",
     "LEGAL_SUFFIXES",
+    "MALE_TITLES",
+    "MEMBER_NOUNS",
     "NUMBER_WORDS",
     "ORG_HEADS",
     "ORG_INNER",
     "ORG_TYPE_NOUNS",
+    "POLICE_RANKS",
     "TITLES",
     "VICTIM_NOUNS",
     "initials",
@@ -428,3 +432,222 @@ def initials(words: list[str]) -> str:
     'IOPC'
     """
     return "".join(w[0] for w in words if w[:1].isupper())
+
+
+# --------------------------------------------------------------------------------------------
+# Allegation vocabulary (issue 3, used by graph.extract.allegations): general words of claims,
+# wrongs, failings and harms. Lemmas, lower case.
+# --------------------------------------------------------------------------------------------
+
+#: Nouns that name a claim of wrongdoing: "allegations against X", "complaints involving X".
+CLAIM_NOUNS = frozenset(
+    [
+        "allegation",
+        "complaint",
+        "claim",
+        "accusation",
+        "charge",
+        "grievance",
+        "case",
+        "lawsuit",
+        "suit",
+    ]
+)
+#: Verbs that frame their object or their clause as an accusation, with the preposition that
+#: introduces the wrong: "accused of", "charged with", "suspected of", "indicted for".
+ACCUSATION_VERBS = {
+    "accuse": {"of"},
+    "charge": {"with"},
+    "suspect": {"of"},
+    "indict": {"for", "on"},
+    "arrest": {"for", "on", "over"},
+    "sue": {"for", "over"},
+    "prosecute": {"for", "over"},
+    "investigate": {"for", "over"},
+    "probe": {"for", "over"},
+    "blame": {"for"},
+    "criticise": {"for", "over"},
+    "criticize": {"for", "over"},
+}
+#: Adverbs that deny a finding and leave only the accusation: "wrongly convicted of".
+WRONGFUL_ADVERBS = frozenset(["wrongly", "wrongfully", "falsely", "unjustly", "unlawfully"])
+#: Adverbs and adjectives that mark a statement as alleged, not established.
+ALLEGED_WORDS = frozenset(["allegedly", "alleged", "reportedly", "purportedly", "suspected"])
+#: Verbs and adjectives by which a text withdraws a claim ("fabricated the allegations").
+DISCREDITING_WORDS = frozenset(
+    [
+        "fabricate",
+        "invent",
+        "withdraw",
+        "retract",
+        "recant",
+        "false",
+        "fabricated",
+        "unfounded",
+        "baseless",
+        "malicious",
+    ]
+)
+#: Nouns of crimes and wrongs, named as deeds: "the abuse committed by X", "his alleged
+#: offending".
+WRONGDOING_NOUNS = frozenset(
+    [
+        "abuse",
+        "assault",
+        "attack",
+        "brutality",
+        "bribery",
+        "corruption",
+        "crime",
+        "cruelty",
+        "discrimination",
+        "embezzlement",
+        "exploitation",
+        "extortion",
+        "fraud",
+        "harassment",
+        "misconduct",
+        "misuse",
+        "murder",
+        "negligence",
+        "offence",
+        "offense",
+        "offending",
+        "perjury",
+        "rape",
+        "theft",
+        "violence",
+        "wrongdoing",
+    ]
+)
+#: Nouns of failing: "failures by X", "X's failings", "failures to obtain statements".
+FAILURE_NOUNS = frozenset(["failure", "failing", "shortcoming", "lapse", "neglect"])
+#: Adjectives of duty that, negated, state a failing: "officers were not proactive".
+DUTY_ADJECTIVES = frozenset(
+    ["proactive", "aware", "adequate", "sufficient", "diligent", "thorough", "competent"]
+)
+#: Group nouns of people who hold a duty and can fail in it ("officers failed to ..."), unlike
+#: relatives, witnesses or the public.
+DUTY_HOLDERS = frozenset(
+    [
+        "officer",
+        "officers",
+        "constable",
+        "constables",
+        "detective",
+        "detectives",
+        "sergeant",
+        "sergeants",
+        "inspector",
+        "inspectors",
+        "staff",
+        "employee",
+        "employees",
+        "official",
+        "officials",
+        "manager",
+        "managers",
+        "agent",
+        "agents",
+        "worker",
+        "workers",
+        "teacher",
+        "teachers",
+        "nurse",
+        "nurses",
+        "doctor",
+        "doctors",
+        "guard",
+        "guards",
+        "member",
+        "members",
+        "councillors",
+        "police",
+        "force",
+        "leadership",
+        "executives",
+        "directors",
+    ]
+)
+#: Nouns of harm an actor is said to have caused: "X's actions caused the loss of jobs".
+HARM_NOUNS = frozenset(
+    [
+        "bankruptcy",
+        "damage",
+        "death",
+        "distress",
+        "harm",
+        "hardship",
+        "injury",
+        "loss",
+        "miscarriage",
+        "ruin",
+        "suffering",
+        "suicide",
+        "trauma",
+    ]
+)
+#: Heads of the outcome phrases whose "for" / "of" names the proven or sanctioned wrong
+#: ("a case to answer for", "convicted of", "dismissed for"): the wrong there is an Outcome's
+#: ground, not a new allegation.
+OUTCOME_GROUNDS = frozenset(
+    [
+        "answer",
+        "acquit",
+        "acquittal",
+        "clear",
+        "conviction",
+        "convict",
+        "dismiss",
+        "dismissal",
+        "exonerate",
+        "fine",
+        "guilty",
+        "jail",
+        "imprison",
+        "plead",
+        "sanction",
+        "sentence",
+        "discipline",
+    ]
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Statement and membership vocabulary (issue 3, used by graph.extract.statements, .clauses and
+# .affiliations): courtesy titles that tell a person's grammatical gender, police ranks.
+# --------------------------------------------------------------------------------------------
+
+#: Courtesy titles and ranks used only of women / of men: "she" never refers to a "Mr X".
+FEMALE_TITLES = frozenset(
+    ["mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "baroness", "madam", "wpc"]
+)
+MALE_TITLES = frozenset(["mr", "mr.", "sir", "lord", "baron"])
+#: Police ranks (as in :data:`TITLES`): a person holding one, in a document about one police
+#: force and not placed elsewhere, is an officer of that force.
+POLICE_RANKS: frozenset[tuple[str, ...]] = frozenset(
+    tuple(t.split())
+    for t in """
+    pc|wpc|dc|ds|di|dci|dsi|sgt|sergeant|constable|inspector|superintendent
+    police constable|detective constable|detective sergeant|detective inspector
+    detective chief inspector|detective superintendent|detective chief superintendent
+    chief inspector|chief superintendent|chief constable|deputy chief constable
+    assistant chief constable|acc|dcc|police chief|chief of police|trooper|patrolman
+    officer|police officer|detective|lieutenant|lt|captain|deputy sheriff|sheriff
+    """.replace("\n", "|").split("|")
+    if t.strip()
+)
+#: Nouns (besides :data:`TITLES`) for holding a place in an organisation: "X was a member /
+#: an employee / the founder of ORG". "X was the subject / the victim of ORG's inquiry" is none.
+MEMBER_NOUNS = frozenset(
+    """
+    member employee founder co-founder cofounder partner owner staff worker volunteer trustee
+    governor head leader manager lawyer solicitor barrister counsel adviser advisor consultant
+    executive official officer spokesman spokeswoman spokesperson representative editor reporter
+    correspondent journalist analyst economist scientist researcher teacher engineer pilot nurse
+    host presenter broadcaster agent employer investigator auditor accountant clerk treasurer
+    comptroller controller administrator coordinator supervisor dean provost chancellor rector
+    ambassador envoy attache delegate aide assistant associate deputy commander coach captain
+    physician surgeon architect designer programmer producer writer columnist photographer
+    """.split()
+)

@@ -80,7 +80,7 @@ _HARM_VERBS = {
 _DEATH_VERBS = {"die", "drown", "perish"}
 _NUM_DEPS = {"nummod", "quantmod"}
 #: Name words of a police force ("South Yorkshire Police", "Omega Police Department").
-_FORCE_WORDS = {"police", "constabulary", "force", "department"}
+_FORCE_WORDS = {"police", "constabulary", "force", "sheriff"}
 
 
 def _char_span(span: Span) -> TextSpan:
@@ -144,7 +144,11 @@ def _org_name(ent: Span) -> str:
     if "," in [t.text for t in words]:
         first = words.index(next(t for t in words if t.text == ","))
         last = len(words) - 1 - [t.text for t in reversed(words)].index(",")
-        words = words[:first] + words[last + 1 :]
+        before, after = words[:first], words[last + 1 :]
+        if not before or not after:
+            return "".join(t.text_with_ws for t in words).strip()
+        head = "".join(t.text_with_ws for t in before).strip()
+        return head + " " + "".join(t.text_with_ws for t in after).strip()
     return "".join(t.text_with_ws for t in words).strip()
 
 
@@ -192,6 +196,10 @@ def group_mention(tok: Token) -> Mention | None:
     while span and span[0].lower_ in {"the", "these", "those", "of"}:
         span = doc[span.start + 1 : span.end]
     if not span:
+        return None
+    # safeguarding: a group described by nationality, ethnicity or religion ("men of X origin")
+    # is never a node; such words describe people, not their part in the story
+    if any(t.ent_type_ == "NORP" for t in doc[span.start : head.right_edge.i + 1]):
         return None
     return Mention(_char_span(span), "Group", span.text, span.text, count=count)
 
@@ -352,7 +360,8 @@ class MentionIndex:
 
 def main_force(index: MentionIndex) -> Mention | None:
     """The police force a document is about: the most mentioned organisation whose name has a
-    force word (Police, Constabulary, Force, Department); None when there is none.
+    force word (Police, Constabulary, Force, Sheriff; not a bare "Department", which may be a
+    ministry); None when there is none.
 
     Officers the text does not place elsewhere belong to it, and their failings are held
     against it.
