@@ -131,6 +131,17 @@ def org_name_spans(doc: Doc) -> list[Span]:
                 if _capitalised(nxt):
                     j += 1
                     continue
+                # "National Aeronautics and Space Administration": "and" inside a name whose
+                # head comes after it
+                if nxt.lower_ == "and" and j + 2 < sent.end and _capitalised(doc[j + 2]):
+                    m = j + 2
+                    while m + 1 < sent.end and _capitalised(doc[m + 1]):
+                        m += 1
+                    if any(_is_head(t) for t in doc[j + 2 : m + 1]) and not any(
+                        _is_head(t) for t in doc[i : j + 1]
+                    ):
+                        j = m
+                        continue
                 # connectors: "of the", "for", "and", "&" followed by a capitalised word
                 k = j + 1
                 while k < sent.end and doc[k].lower_ in ORG_INNER:
@@ -245,6 +256,8 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             continue  # "Detective Constable" is a rank, not an organisation
         if span.label_ == "ORG" and len(span) == 1 and span[0].lower_ in ACRONYM_STOP:
             continue
+        if span.label_ == "ORG" and span.text in _TIME_ZONES:
+            continue  # "1300 GMT"
         if span.label_ == "ORG" and _person_like(span):
             span = Span(doc, span.start, span.end, label="PERSON")
         elif span.label_ in {"ORG", "FAC"} and _place_like(span):
@@ -272,6 +285,11 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
     grammar += _typed_org_names(doc)
     grammar += _dateline_spans(doc)
     persons = [e for e in ents if e.label_ == "PERSON"]
+    # a country the model knows ("Soviet Union", "United Kingdom") stays a place
+    places = {(e.start, e.end) for e in ents if e.label_ in {"GPE", "LOC"}}
+    grammar = [
+        g for g in grammar if not ((g.start, g.end) in places and g[-1].lower_ in _COUNTRY_HEADS)
+    ]
     # the grammar wins over any overlapping entity of the model
     kept = [e for e in ents if not any(g.start < e.end and e.start < g.end for g in grammar)]
     ents = filter_spans(grammar + kept)
@@ -372,6 +390,11 @@ def _typed_org_names(doc: Doc) -> list[Span]:
     return out
 
 
+#: Last words of country names that are also organisation heads ("Soviet Union").
+_COUNTRY_HEADS = {"union", "republic", "kingdom", "federation", "states", "emirates"}
+#: Time zones, which the model sometimes tags as organisations.
+_TIME_ZONES = {"GMT", "UTC", "EST", "EDT", "CST", "PST", "PDT", "BST", "CET"}
+
 #: Verbs whose subject is a person, not an organisation: "X said", "X died", "X was born".
 _PERSON_VERBS = {"say", "tell", "die", "bear", "marry", "recall", "smile", "laugh"}
 #: Nouns whose possessor is a person: "X's wife", "X's lawyers", "X's home".
@@ -419,11 +442,7 @@ def _person_like(span: Span) -> bool:
     root = span.root
     if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in _PERSON_VERBS:
         return True
-    return (
-        end + 1 < len(doc)
-        and doc[end].text in _POSSESSIVE
-        and doc[end].head.lower_ in _PERSON_POSSESSED
-    )
+    return root.dep_ == "poss" and root.head.lower_ in _PERSON_POSSESSED
 
 
 def _dateline_spans(doc: Doc) -> list[Span]:
@@ -521,7 +540,6 @@ def _place_like(span: Span) -> bool:
     """A model ``ORG`` or ``FAC`` that names a place: a feature name ("X National Forest", "X
     Street"), or a single name after "in"/"near", after a place noun or a direction ("the town
     of X", "70 miles northeast of X"), or the possessor of a place noun ("X's busiest street")."""
-    doc = span.doc
     words = [t for t in span if not t.is_punct]
     if not words or any(_is_head(t) or t.lower_ in ORG_TYPE_NOUNS or is_acronym(t) for t in words):
         return False
@@ -538,7 +556,4 @@ def _place_like(span: Span) -> bool:
             prep.head.lower_ in _PLACE_NOUNS or prep.head.lower_ in _DIRECTIONS
         ):
             return True
-    end = span.end
-    return (
-        end + 1 < len(doc) and doc[end].text in _POSSESSIVE and doc[end].head.lower_ in _PLACE_NOUNS
-    )
+    return root.dep_ == "poss" and root.head.lower_ in _PLACE_NOUNS
