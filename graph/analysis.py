@@ -848,7 +848,8 @@ def _outcome_stage(
 ) -> FunnelStage:
     """A stage counted from outcome facts ``found`` ((fact, entity) pairs).
 
-    An outcome counts its ``cg:count``; without one, 1 when it applies to a person, else unknown.
+    An outcome counts its ``cg:count``; without one, 1 per person it applies to, else unknown.
+    Within one document, the reports of one outcome type count as one event, the largest report.
     With no outcome found, the stage is 0 if an explicit no-sanction outcome (``zero_by``) applies,
     else unknown.
     """
@@ -857,23 +858,29 @@ def _outcome_stage(
             facts = tuple(_fact_record(G, fact, about) for fact, about in zero_by)
             return FunnelStage(name, label, 0, {}, facts)
         return FunnelStage(name, label, None)
-    per_fact: dict[str, int | None] = {}
-    for fact, _ in found:
-        count = G.nodes[fact].get("count")
-        if count is None:
-            # Without a count, each person it applies to is one; a group of unknown size is unknown.
-            targets = [t for t in G.successors(fact) if _is_entity(G, t)]
-            if targets and all(G.nodes[t].get("type") == "Person" for t in targets):
-                count = len(targets)
-        per_fact[fact] = count
+    # A news story restates its main outcome ("Two officers were dismissed" in the headline,
+    # "both officers were dismissed" in the body): within one document, the reports of one
+    # outcome type are one event, counted by its largest report (named persons counted apart).
+    groups: dict[tuple[str, str], list[int | None]] = defaultdict(list)
+    persons: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for fact, _ in sorted(set(found)):
+        data = G.nodes[fact]
+        key = (data.get("document", ""), data.get("notation", ""))
+        count = data.get("count")
+        targets = [t for t in G.successors(fact) if _is_entity(G, t)]
+        if count is None and targets and all(G.nodes[t].get("type") == "Person" for t in targets):
+            persons[key].update(targets)  # without a count, each person it applies to is one
+        else:
+            groups[key].append(count)  # a group of unknown size is unknown
     breakdown: dict[str, list[int | None]] = defaultdict(list)
-    for fact in sorted(per_fact):
-        breakdown[G.nodes[fact].get("notation", "")].append(per_fact[fact])
+    for key in sorted(set(groups) | set(persons)):
+        reports = [*groups.get(key, []), len(persons[key])] if key in persons else groups[key]
+        breakdown[key[1]].append(None if None in reports else max(reports))
     facts = tuple(_fact_record(G, fact, about) for fact, about in found)
     return FunnelStage(
         name,
         label,
-        _sum(per_fact.values()),
+        _sum(c for counts in breakdown.values() for c in counts),
         {notation: _sum(counts) for notation, counts in sorted(breakdown.items())},
         facts,
     )
@@ -1023,7 +1030,8 @@ def funnel(store: CaseStore, organisation: str) -> Funnel:
        ``no-sanction``, ``suspension``, ``resignation`` or ``retirement``).
     6. **dismissals**: ``dismissal``.
 
-    An outcome counts its ``cg:count``, or 1 per person it applies to. A count the graph does not
+    An outcome counts its ``cg:count``, or 1 per person it applies to; within one document, the
+    reports of one outcome type are one event, counted by the largest. A count the graph does not
     give is None (unknown), never guessed: an outcome applying to a group of unknown size makes
     its stage unknown, and so does a stage no fact speaks of. The exception is an explicit
     ``no-sanction`` outcome ("no officer lost their job"), which makes the sanctions and

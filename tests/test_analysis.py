@@ -554,3 +554,25 @@ def test_analysis_cli_funnel_unknown_organisation(seed_store):
     result = CliRunner().invoke(app, ["funnel", "Nowhere Police", "--store", str(seed_store.path)])
     assert result.exit_code == 1
     assert result.stderr.strip() == "error: No organisation named 'Nowhere Police' in the graph"
+
+
+def test_analysis_funnel_counts_a_restated_outcome_once(nlp):
+    """A story that gives its outcome in the headline and again, per named officer, in the body
+    reports one event: two dismissals, not four."""
+    from graph.analysis import funnel
+    from graph.model import SourceDocument
+    from graph.pipeline import build_documents
+    from graph.store import CaseStore
+
+    text = (
+        "Two Westshire Police officers dismissed for gross misconduct\n"
+        "Two Westshire Police officers have been dismissed without notice for gross misconduct.\n"
+        "At a misconduct hearing it was found that PC Anna Morley and PC Tom Reed had breached "
+        "the standards of professional behaviour, and both officers were dismissed.\n"
+    )
+    doc = SourceDocument(doc_id="westshire", text=text, title="t", source="t")
+    with CaseStore.open(None) as store:
+        build_documents([doc], store, nlp)
+        stages = {s.name: s for s in funnel(store, "Westshire Police").stages}
+    assert stages["dismissals"].count == 2
+    assert len(stages["dismissals"].facts) >= 2  # both reports stay listed as evidence
