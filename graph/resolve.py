@@ -49,7 +49,7 @@ _COMPATIBLE = {
     "watchdog": {"office", "commission", "authority", "ombudsman", "inspectorate", "agency"},
     "council": {"council", "authority"},
     "authority": {"council", "authority"},
-    "corporation": {"corporation", "company", "limited", "ltd", "plc", "bbc"},
+    "corporation": {"corporation", "company", "limited", "ltd", "plc"},
     "company": {"company", "limited", "ltd", "plc", "corporation"},
     "inquiry": {"inquiry", "review", "commission"},
     "review": {"review", "inquiry"},
@@ -68,7 +68,7 @@ def _org_core(name: str) -> tuple[str, ...]:
 def _org_head(core: tuple[str, ...]) -> str:
     """The head word of an organisation name: the last word before "of" / "for".
 
-    >>> _org_head(("independent", "office", "for", "police", "conduct"))
+    >>> _org_head(("regional", "office", "for", "fire", "safety"))
     'office'
     """
     words = list(core)
@@ -226,7 +226,7 @@ def resolve(extraction: Extraction) -> ResolvedDocument:
             continue
         if isinstance(f, Outcome) and f.type in {"criticised", "admission"} and loose in seen:
             continue
-        # the same outcome of the same people, told twice ("sentenced ... to 24 months" in the
+        # the same outcome of the same people, told twice ("sentenced ... to 18 months" in the
         # headline and the body), is one outcome; a different count is a different outcome
         counted = (*loose, getattr(f, "count", None))
         if isinstance(f, Outcome) and counted in seen:

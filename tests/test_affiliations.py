@@ -27,12 +27,12 @@ def memberships(nlp, text: str) -> set[tuple[str, str]]:
 def test_affiliations_apposition_and_possessive_titles(nlp):
     text = (
         "Force responds\n\n"
-        "John Smith, a Metropolitan Police spokesman, said the force would cooperate. "
+        "John Smith, a Northshire Police spokesman, said the force would cooperate. "
         "Acme Corporation's chairman Peter Jones resigned. "
         "Mary Brown, president of the National Union of Teachers, welcomed the report.\n"
     )
     found = memberships(nlp, text)
-    assert ("John Smith", "Metropolitan Police") in found
+    assert ("John Smith", "Northshire Police") in found
     assert ("Peter Jones", "Acme Corporation") in found
     assert ("Mary Brown", "National Union of Teachers") in found
 
@@ -48,12 +48,12 @@ def test_affiliations_role_and_organisation_before_the_name(nlp):
 def test_affiliations_possessed_division_is_the_organisation(nlp):
     text = (
         "Deputy sentenced\n\n"
-        "“We will hold every officer accountable,” said Assistant Attorney General Kristen "
-        "Clarke of the Justice Department’s Civil Rights Division.\n"
+        "“We will hold every officer accountable,” said Deputy Director Karen Doyle of the "
+        "Transport Department’s Road Safety Division.\n"
     )
     found = memberships(nlp, text)
-    assert ("Kristen Clarke", "Civil Rights Division") in found
-    assert ("Kristen Clarke", "Justice Department") not in found
+    assert ("Karen Doyle", "Road Safety Division") in found
+    assert ("Karen Doyle", "Transport Department") not in found
 
 
 def test_affiliations_ranked_officers_belong_to_the_force_of_the_document(nlp):
@@ -82,18 +82,18 @@ def test_affiliations_no_force_when_two_are_named_equally(nlp):
 def test_affiliations_ranked_officer_placed_elsewhere_keeps_that_force(nlp):
     text = (
         "Officer cleared\n\n"
-        "Sussex Police said the case was closed. Sussex Police thanked the public. "
+        "Westshire Police said the case was closed. Westshire Police thanked the public. "
         "Inspector Ruth Lane of Essex Police gave evidence at the hearing.\n"
     )
     found = memberships(nlp, text)
     assert ("Ruth Lane", "Essex Police") in found
-    assert ("Ruth Lane", "Sussex Police") not in found
+    assert ("Ruth Lane", "Westshire Police") not in found
 
 
 def test_affiliations_appointed_by_is_not_membership(nlp):
     text = (
         "Inquiry announced\n\n"
-        "In 2012, Dame Susan Clarke was appointed by the Home Office to lead an inquiry into the "
+        "In 2019, Dame Susan Clarke was appointed by the Home Office to lead an inquiry into the "
         "Kent Police's handling of complaints.\n"
     )
     found = memberships(nlp, text)
@@ -153,3 +153,100 @@ def test_affiliations_of_at_representing_and_running_an_organisation(nlp):
     assert ("Tom Wells", "Castle Finance") in found
     assert ("Amy Cole", "Northgate Community Trust") in found
     assert not any(p == "Sam Ward" for p, _ in found)  # a place is no organisation
+
+
+def test_affiliations_post_noun_or_unit_between_organisation_and_name(nlp):
+    text = (
+        "Water tests\n\n"
+        "The Westshire Radiation Control Agency (WRCA) tested the water. Yesterday WRCA Radiology "
+        "Director Karen Doyle said the tests were safe. Retired Northfield Rovers goalkeeper Dan "
+        "Pike gave evidence. Acme Bank customer Joan Hale complained about the charges.\n"
+    )
+    found = memberships(nlp, text)
+    assert ("Karen Doyle", "Westshire Radiation Control Agency") in found
+    assert ("Dan Pike", "Northfield Rovers") in found
+    # a customer relates to the bank from outside it
+    assert not any(p == "Joan Hale" for p, _ in found)
+
+
+def test_affiliations_of_organisation_after_an_age_or_an_aside(nlp):
+    text = (
+        "Tenants protest\n\n"
+        "Alan Price, 52, of the Northgate Housing Trust, said tenants had been let down. Mary Cole "
+        "(Labour) of the Finance Committee asked a question. The court heard from Sam Ward, 34, "
+        "of Leeds.\n"
+    )
+    found = memberships(nlp, text)
+    assert ("Alan Price", "Northgate Housing Trust") in found
+    assert ("Mary Cole", "Finance Committee") in found
+    assert not any(p == "Sam Ward" for p, _ in found)
+
+
+def test_affiliations_possessor_of_a_party_but_not_of_any_organisation(nlp):
+    found = memberships(nlp, "Election\n\nLaura Hicks's Progressive Reform Party won the vote.\n")
+    assert ("Laura Hicks", "Progressive Reform Party") in found
+    found = memberships(nlp, "Visit\n\nLaura Hicks's Westshire Hospital visit was cancelled.\n")
+    assert found == set()
+
+
+def test_affiliations_founding_and_teaching_with_coordinated_organisations(nlp):
+    text = (
+        "Profiles\n\n"
+        "Peter Dunn set up the Hillside Support Network in 2004. Anna Morley taught at Eastbrook "
+        "College and the Northern Police Academy.\n"
+    )
+    found = memberships(nlp, text)
+    assert ("Peter Dunn", "Hillside Support Network") in found
+    assert ("Anna Morley", "Eastbrook College") in found
+    assert ("Anna Morley", "Northern Police Academy") in found
+
+
+def test_affiliations_second_role_counts_but_relations_from_outside_do_not(nlp):
+    text = (
+        "Rents\n\n"
+        "Ruth Adams, leader of the residents and vice-president of the Northgate Tenants Union, "
+        "spoke first. Tom Hale, a critic of the Hillside Trust, welcomed the report. Kate Lowe, a "
+        "student at Eastbrook College, was injured.\n"
+    )
+    found = memberships(nlp, text)
+    assert ("Ruth Adams", "Northgate Tenants Union") in found
+    assert not any(p in {"Tom Hale", "Kate Lowe"} for p, _ in found)
+
+
+def test_affiliations_heads_official_and_participle_clause_after_the_name(nlp):
+    text = (
+        "Arrests\n\n"
+        "Police detained three men, including Carl Dunn, considered by prosecutors to be the "
+        "leader of the Northside Workers Union. Tom Reed, who heads the Northgate Tenants Union, "
+        "said the rents were too high. Officers questioned Mark Reid, a Westshire Council "
+        "official, about the files.\n"
+    )
+    found = memberships(nlp, text)
+    assert ("Carl Dunn", "Northside Workers Union") in found
+    assert ("Tom Reed", "Northgate Tenants Union") in found
+    assert ("Mark Reid", "Westshire Council") in found
+
+
+def test_affiliations_spokesperson_without_organisation_speaks_for_the_reported_one(nlp):
+    text = (
+        "Plant closes\n\n"
+        "Acme Corporation will close the plant next year, said Jane Doe, a spokeswoman. "
+        "Westshire Police arrested two men, said Tom Reed, a local resident.\n"
+    )
+    found = memberships(nlp, text)
+    assert ("Jane Doe", "Acme Corporation") in found
+    assert not any(p == "Tom Reed" for p, _ in found)
+
+
+def test_affiliations_hired_by_and_the_possessive_description_of_an_organisation(nlp):
+    text = (
+        "Hospital inquiry\n\n"
+        "Eastbrook Health Trust was criticised in the report. The trust's medical director, Dr "
+        "Karen Doyle, said lessons had been learned. Tom Reed was employed by Westshire Council "
+        "as a social worker. Mark Hale was interviewed by Westshire Police in 2010.\n"
+    )
+    found = memberships(nlp, text)
+    assert ("Karen Doyle", "Eastbrook Health Trust") in found
+    assert ("Tom Reed", "Westshire Council") in found
+    # a passive verb other than one of hiring makes no membership of its agent
+    assert not any(p == "Mark Hale" for p, _ in found)

@@ -179,7 +179,7 @@ def test_neutral_senses_generic_clauses_and_bystanders_are_not_allegations(nlp):
         "Home Secretary Jane Akers attacked the report as flawed.",
         "Her family were not aware of the risk.",
         "Witnesses failed to come forward.",
-        "The Justice Department will prosecute officers who assault detainees.",
+        "The Crown Office will prosecute officers who assault detainees.",
         "Westshire Police rejected the claim that officers had acted lawfully.",
     ):
         assert allegations(nlp, body) == [], body
@@ -206,15 +206,15 @@ def test_the_force_that_investigates_a_complaint_is_not_accused_by_it(nlp):
 
 def test_justified_use_of_force_is_not_an_allegation(nlp):
     found = allegations(
-        nlp, "The IOPC found the officers' use of force was reasonable and proportionate."
+        nlp, "The IPCC found the officers' use of force was reasonable and proportionate."
     )
     assert found == []
 
 
 def test_no_group_labelled_by_ethnicity_is_accused(nlp):
     for body in (
-        "The girls were abused by Asian men in the town.",
-        "The girls were abused by Pakistani workers at the factory.",
+        "The girls were abused by Albanian men in the town.",
+        "The girls were abused by Polish workers at the factory.",
         "The women were harassed by a gang of Somali teenagers.",
     ):
         assert allegations(nlp, body) == []

@@ -31,7 +31,7 @@ def said_by(found, speaker: str, quote_start: str) -> bool:
 def test_statements_speaker_after_quote_and_second_part_is_one_statement(nlp):
     text = (
         "Officer dismissed\n\n"
-        "“There can be no place in policing for officers who abuse their position,” said IOPC "
+        "“There can be no place in policing for officers who abuse their position,” said IPCC "
         "Director Sarah Green. “The public rightly expects the highest standards from every "
         "officer.”\n"
     )
@@ -71,7 +71,7 @@ def test_statements_quote_over_paragraphs_named_at_the_end(nlp):
     text = (
         "Investigation concludes\n\n"
         "“This was a long and difficult investigation which took nearly three years.\n\n"
-        "“We are grateful to the witnesses who came forward to help us,” the IOPC said.\n"
+        "“We are grateful to the witnesses who came forward to help us,” the IPCC said.\n"
     )
     found = statements(nlp, text)
     assert len(found) == 1
@@ -84,15 +84,15 @@ def test_statements_quote_over_paragraphs_named_at_the_end(nlp):
 def test_statements_colon_paragraph_then_open_paragraphs_continue(nlp):
     text = (
         "Officers sacked\n\n"
-        "IOPC Regional Director Anna Bell said:\n\n"
-        "“Police officers have a duty to ensure the welfare of everyone in their care.\n\n"
-        "“Both officers have now paid the price with their jobs and careers.”\n\n"
+        "IPCC Regional Director Anna Bell said:\n\n"
+        "“Every officer swears to treat members of the public with respect.\n\n"
+        "“These two officers broke that promise and can no longer serve.”\n\n"
         "“An unrelated quote that nobody in this text is said to have spoken.”\n"
     )
     found = statements(nlp, text)
     assert len(found) == 1
     assert found[0][0] == "Anna Bell"
-    assert "paid the price" in found[0][1]
+    assert "broke that promise" in found[0][1]
     assert "unrelated" not in found[0][1]
 
 
@@ -151,7 +151,7 @@ def test_statements_spokesperson_speaks_for_the_organisation(nlp):
 def test_statements_scare_quotes_and_unattributed_quotes_are_not_statements(nlp):
     text = (
         "Report published\n\n"
-        "The report said officers saw the girls as “consenting”.\n\n"
+        "The report said staff described the residents as “difficult”.\n\n"
         "“No one listened to us at the time, and no one is listening to us now.”\n"
     )
     assert statements(nlp, text) == []
@@ -160,8 +160,8 @@ def test_statements_scare_quotes_and_unattributed_quotes_are_not_statements(nlp)
 def test_statements_unnamed_survivor_speaks_as_a_group(nlp):
     text = (
         "Abuse inquiry\n\n"
-        "One survivor told the inquiry: “No matter what I said there was never any concern for "
-        "me as a child.”\n"
+        "One survivor told the inquiry: “Every time I asked for help I was sent back to the "
+        "same house.”\n"
     )
     found = statements(nlp, text)
     assert len(found) == 1
@@ -193,10 +193,10 @@ def test_statements_quote_after_reported_speech_with_its_own_subject_is_not_borr
 def test_statements_organisation_in_a_possessive_slip_leaves_the_person_speaking(nlp):
     text = (
         "Deputy sentenced\n\n"
-        "“We will hold every officer who abuses a prisoner accountable,” said Assistant Attorney "
-        "General Kristen Clarke of the Justice Department’s Civil Rights Division.\n"
+        "“We will hold every officer who abuses a prisoner accountable,” said Deputy Director "
+        "Karen Doyle of the Transport Department’s Road Safety Division.\n"
     )
-    assert said_by(statements(nlp, text), "Kristen Clarke", "We will hold every officer")
+    assert said_by(statements(nlp, text), "Karen Doyle", "We will hold every officer")
 
 
 def test_statements_the_report_speaks_for_the_inquiry_named_before(nlp):
@@ -205,12 +205,12 @@ def test_statements_the_report_speaks_for_the_inquiry_named_before(nlp):
         "The Hillside Inquiry was set up in 2015 to examine the deaths at the hospital. The report "
         "concluded: “The culture of the trust was one of denial and defensiveness at every "
         "level.”\n\n"
-        "The IOPC report found that officers had “failed to record the complaints made by the "
+        "The IPCC report found that officers had “failed to record the complaints made by the "
         "families over many years”.\n"
     )
     found = statements(nlp, text)
     assert said_by(found, "Hillside Inquiry", "The culture of the trust")
-    assert said_by(found, "IOPC", "failed to record the complaints")
+    assert said_by(found, "IPCC", "failed to record the complaints")
 
 
 def test_statements_pronoun_after_an_unnamed_person_is_not_resolved_to_an_official(nlp):

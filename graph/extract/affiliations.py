@@ -2,34 +2,48 @@
 
 Rules, each named in the fact's ``extractor``:
 
-- ``title-prefix``: an organisation, then a title, then the person ("IOPC director-general
-  Michael Lockwood", "IOPC Regional Director Graham Beesley");
+- ``title-prefix``: an organisation, then a title, then the person ("PSA director-general
+  Anna Morley", "Westshire Council Chief Executive Tom Hale"), also with up to two capitalised
+  words of a unit between ("WRCA Radiology Director X");
+- ``noun-prefix``: the same with a lower-case post noun, a member noun or an agent noun, instead
+  of a title ("Northfield Rovers goalkeeper X", "WRCA lawyer X"; not "Acme Bank customer X");
 - ``title-of``: a titled person followed by "of ORG" ("Chief Constable X of Y Police");
 - ``apposition``: a person and a role noun phrase side by side, the role governing "of / for / at
-  ORG" or modified by it ("Thomas Perez, Assistant Attorney General for the Civil Rights
-  Division", "X, a Y Police spokesman"); a role whose office is named in the text ("U.S.
-  Attorney" -> "U.S. Attorney's Office") points at that office; "of the Justice Department's
-  Civil Rights Division" is the division;
+  ORG" or modified by it ("Ruth Adams, Deputy Director for the Housing Standards Division", "X,
+  a Y Police spokesman", "the trust's medical director, X"); a role whose office is named in
+  the text ("Public Advocate" -> "Public Advocate's Office") points at that office; "of ORG's
+  SUB-ORG" ("of the Transport Ministry's Roads Division") is the sub-organisation; a second
+  role hung on the first counts ("X, leader of A and vice-president of B"); nouns that relate a
+  person to an organisation from outside ("a critic of", "a student at", "the assassin of")
+  are no posts;
+- ``speaker-of-org``: a spokesperson with no organisation of their own reporting what an
+  organisation does ("ORG will close the plant, said X, a spokeswoman");
 - ``copula``: "X was / became / was appointed the ROLE of ORG", "X served as ROLE of ORG", where
-  ROLE is a title or a member noun (never "the subject of", "a victim of");
-- ``served-in``: "X served in / worked for / joined ORG";
-- ``group-compound``: a group named with its organisation ("Sussex Police officers", "a DEA
-  special agent", "members of the BBC staff");
+  ROLE is a title or a member noun (never "the subject of", "a victim of"); also in a
+  participle clause set off after the name ("X, considered by many to be the leader of ORG");
+- ``served-in``: "X served in / worked for / joined / set up ORG", "X taught at A and B" (every
+  coordinated organisation);
+- ``hired-by``: "X was employed / hired / recruited by ORG";
+- ``group-compound``: a group named with its organisation ("Westshire Police officers", "a
+  Port Authority special agent", "members of the Acme staff");
 - ``officers-of-force``: a group of officers with no organisation, in a document about one police
   force, belongs to that force (lower confidence);
-- ``role-before``: a role and its organisation before the name ("Former chief of the X Police
-  Department, Walter Young", "X Corporation's chairman Peter Jones");
-- ``of-org``: a person named with "of ORG" ("Jim Brown of the ACLU");
+- ``role-before``: a role and its organisation before the name ("Former chief of the Eastbrook
+  Police Department, Carl Dunn", "X Corporation's chairman Peter Jones");
+- ``of-org``: a person named with "of ORG" ("Jim Brown of the ACLU"), also past an age or an
+  aside ("X, 52, of the Y Trust", "X (Labour) of the Y Committee");
+- ``possessor``: a person named as the possessor of a body they lead or belong to ("X's
+  Progressive Reform Party"; not "X's Westshire Hospital visit") (lower confidence);
 - ``rank-of-force``: a person with a police rank ("PC X", "Chief Constable X") whom no rule places
   elsewhere, in a document about one police force, is an officer of that force (lower
   confidence; :func:`home_force`);
 - ``eponymous``: an inquiry or review named with a person's full or titled name ("the Dame X Y
   Review") is led by that person;
-- ``post-at``: "her non-executive directorships at ORG and ORG", "his post at ORG".
+- ``post-at``: "his board directorships at ORG and ORG", "her post at ORG".
 
 "X was appointed by ORG to lead ..." makes no membership of ORG: an organisation is only taken
 from the object or prepositional complement of the membership word itself, never from deeper in
-its phrase ("lead an inquiry into ORG").
+its phrase ("chair a review of ORG").
 """
 
 from __future__ import annotations
@@ -62,11 +76,46 @@ _SERVE_VERBS = {
     "direct",
     "found",
     "co-found",
+    "establish",
+    "teach",
 }
+#: Verbs whose passive, with an organisation as agent, takes a person into it: "X was employed
+#: by ORG" (not "X was appointed by ORG to lead an inquiry into it").
+_HIRE_VERBS = {"employ", "hire", "recruit", "engage", "retain"}
+#: Phrasal verbs of founding or leading: "set up ORG", "built up ORG".
+_SERVE_PHRASALS = {("set", "up"), ("build", "up"), ("start", "up")}
+#: Suffixes of agent nouns that, in front of a name after an organisation, name a post
+#: ("ORG placekicker X", "ORG investigator X", "ORG columnist X", "ORG astronaut X").
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "naut")
+#: Nouns that relate a person to an organisation from outside it: "X, a critic of ORG", "ORG
+#: customer X", "X, the assassin of Y". Kin and victim nouns are never posts either.
+_OUTSIDE_NOUNS = frozenset(
+    """
+    critic opponent rival enemy adversary assassin killer murderer attacker abuser victim survivor
+    customer client patient passenger supporter voter fan admirer follower user subscriber reader
+    viewer listener buyer shareholder investor holder graduate alumnus alumna student pupil
+    biographer subject target friend neighbour neighbor son daughter wife husband widow widower
+    mother father brother sister parent child relative prisoner detainee inmate complainant
+    campaigner protester protestor petitioner claimant plaintiff litigant defendant offender
+    caller visitor applicant borrower tenant resident supplier contractor
+    """.split()
+)
+#: Role nouns of people who speak for the organisation whose doings they report: "ORG will
+#: appeal, said X, a spokesman" (an "official" or a "manager" may report on another body).
+_VOICE_ROLES = frozenset(["spokesman", "spokeswoman", "spokesperson", "representative"])
+#: Head words of the names of bodies that a person named as their possessor leads or belongs
+#: to: "X's Progressive Party", "X's Acme Company" (not "X's Court", "X's Hospital").
+_LED_ORG_HEADS = frozenset(
+    """
+    party alliance league movement coalition front union federation congress government
+    administration cabinet campaign company corporation firm group foundation organisation
+    organization team club band institute trust
+    """.split()
+)
 _ROLE_PREPS = {"of", "for", "at", "with", "in"}
 _OFFICER_WORDS = {"officer", "officers", "constable", "constables", "detective", "detectives"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
-#: Words in a police force's name (before any "of" / "for"): "Sussex Police", "Police Scotland".
+#: Words in a police force's name (before any "of" / "for"): "Westshire Police", "Police Scotland".
 _FORCE_NAME_WORDS = {"police", "constabulary", "sheriff", "sheriff's", "sheriff’s"}
 #: Heads of names that contain "Police" but are not forces ("Police Federation").
 _NOT_FORCE_HEADS = {
@@ -107,7 +156,7 @@ _ROLE_VERBS = {"be", "become", "appoint", "name", "elect", "make", "promote", "i
 
 def _org_named(tok: Token, index: MentionIndex) -> Mention | None:
     """The organisation ``tok`` names: its own mention, or the name in apposition or compound
-    to a common noun ("the retailer Dunelm", "the supermarket chain Morrisons")."""
+    to a common noun ("the retailer Brightmart", "the bank Castle Finance")."""
     m = index.at(tok, _ORG)
     if m is not None:
         return m
@@ -171,9 +220,22 @@ def _org_after(tok: Token, index: MentionIndex) -> Mention | None:
     return None
 
 
+def _role_pobj(tok: Token, org: Mention | None) -> Token | None:
+    """The object of ``tok``'s own role preposition that names ``org`` ("taught at ORG"), whose
+    coordinated names are organisations of the same role too; None when ``org`` lies deeper."""
+    if org is None:
+        return None
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in _ROLE_PREPS:
+            for p in c.children:
+                if p.dep_ == "pobj" and org.span.start <= p.idx < org.span.end:
+                    return p
+    return None
+
+
 def _possessed_org(org: Mention, index: MentionIndex) -> Mention | None:
-    """The organisation named right after ``org``'s possessive: "the Justice Department's Civil
-    Rights Division" -> the division (the parser often hangs the possessor alone)."""
+    """The organisation named right after ``org``'s possessive: "the Transport Ministry's Roads
+    Division" -> the division (the parser often hangs the possessor alone)."""
     doc = index.doc
     span = doc.char_span(org.span.start, org.span.end, alignment_mode="expand")
     if span is None or span.end + 1 >= len(doc) or doc[span.end].text not in _POSSESSIVE:
@@ -199,18 +261,19 @@ def _represented(tok: Token, index: MentionIndex) -> Mention | None:
 
 
 def _org_on(tok: Token, index: MentionIndex) -> Mention | None:
-    """An organisation named as a modifier of a role noun: "a Metropolitan Police spokesman",
-    "Acme's chairman"."""
+    """An organisation named as a modifier of a role noun: "a Westshire Police spokesman",
+    "Acme's chairman", "the trust's medical director" (a description that resolution links to
+    the trust named before)."""
     for c in tok.children:
         if c.dep_ in {"compound", "poss", "nmod"}:
             m = index.at(c, _ORG)
-            if m is not None and not m.generic:
+            if m is not None and (not m.generic or c.dep_ == "poss"):
                 return m
     return None
 
 
 def _office_of(role: str, index: MentionIndex) -> Mention | None:
-    """The organisation named after a role: "U.S. Attorney" -> "U.S. Attorney's Office"."""
+    """The organisation named after a role: "Public Advocate" -> "Public Advocate's Office"."""
     r = role.lower()
     for m in index.mentions:
         name = m.name.lower().replace("’", "'")
@@ -254,26 +317,30 @@ def _named(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
             )
 
         root = span.root
-        # title-prefix: ORG TITLE PERSON, ORG's TITLE PERSON
+        # title-prefix: ORG TITLE PERSON, ORG's TITLE PERSON, ORG Unit TITLE PERSON
         if p.role:
             tstart = title_before(doc, span.start, span.sent.start)
             if tstart > span.sent.start:
-                before = doc[tstart - 1]
-                if before.text in _POSSESSIVE and tstart - 2 >= span.sent.start:
-                    before = doc[tstart - 2]
-                org = index.at(before, _ORG)
-                if org is not None and not org.generic:
+                org = _org_just_before(doc, tstart, span.sent.start, index)
+                if org is not None:
                     yield fact(org, p.role, "title-prefix", 0.9)
                     continue
             org = _org_after(root, index)
             if org is not None:
                 yield fact(org, p.role, "title-of", 0.85)
                 continue
+        elif span.start > span.sent.start + 1 and _is_prefix_role(doc[span.start - 1]):
+            # noun-prefix: "ORG placekicker PERSON", "ORG founder PERSON"
+            org = _org_just_before(doc, span.start - 1, span.sent.start, index)
+            if org is not None:
+                yield fact(org, doc[span.start - 1].text, "noun-prefix", 0.75)
+                continue
         # apposition in either direction
         role_tok = None
         if root.dep_ == "appos" and root.head.pos_ in {"NOUN", "PROPN"}:
             role_tok = root.head
-        for c in root.children:
+        for c in (c for t in span for c in t.children if not span.start <= c.i < span.end):
+            # any word of the name may carry the apposition when the parser splits the name
             if c.dep_ == "appos" and c.pos_ in {"NOUN", "PROPN"} and index.at(c, _ORG) is None:
                 role_tok = c
         if role_tok is not None and index.at(role_tok, ("Person",)) is None:
@@ -286,24 +353,125 @@ def _named(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
                 or _office_of(role, index)
                 or _represented(role_tok, index)
             )
-            for other in (c for c in role_tok.children if c.dep_ == "conj"):
-                # "X, leader of A and vice-president of B": each role its organisation
+            if _not_a_post(role_tok):
+                org = None  # "X, a critic of ORG", "X, the killer of Y"
+            for other in (
+                c
+                for c in role_tok.children
+                if c.dep_ == "conj" or (c.dep_ == "appos" and c.pos_ == "NOUN")
+            ):
+                # "X, leader of A and vice-president of B": each role its organisation (the
+                # parser hangs the second role as a conjunct or, after a hyphen, an apposition)
                 o2 = _org_after(other, index)
-                if o2 is not None and org is not None and o2 != org:
+                if o2 is None or o2 == org or _not_a_post(other):
+                    continue
+                if org is not None:
                     yield fact(o2, _role_text(doc, other), "apposition", 0.75)
-                org = org or o2
+                else:
+                    org, role = o2, _role_text(doc, other)
             if org is not None:
                 yield fact(org, role, "apposition", 0.8)
+                continue
+            org = _reported_org(root, role_tok, index)
+            if org is not None:
+                # "ORG will close the plant, said X, a spokeswoman."
+                yield fact(org, role, "speaker-of-org", 0.65)
                 continue
         # role-before: "Former chief of the ORG, PERSON" (the parser often misreads it)
         org, role = _role_before(doc, span, index)
         if org is not None:
             yield fact(org, role, "role-before", 0.8)
             continue
-        # of-org: "PERSON of ORG", "PERSON, of ORG,", "PERSON at ORG"
-        org = _org_of(doc, span.end, span.sent.end, index)
+        # of-org: "PERSON of ORG", "PERSON, of ORG,", "PERSON at ORG", "PERSON, 47, of ORG"
+        org = _org_of(doc, span.end, span.sent.end, index) or _org_of_dep(root, index)
         if org is not None:
             yield fact(org, p.role, "of-org", 0.7)
+            continue
+        # possessor: "PERSON's ORG" for an organisation a person leads ("X's Labour Party")
+        org = _possessed_by(root, index)
+        if org is not None:
+            yield fact(org, p.role, "possessor", 0.6)
+
+
+def _reported_org(root: Token, role_tok: Token, index: MentionIndex) -> Mention | None:
+    """The organisation whose doings a person with a bare voice role reports: "ORG will close
+    the plant, said X, a spokeswoman" (the subject of the reported clause)."""
+    if role_tok.lemma_.lower() not in _VOICE_ROLES or root.dep_ != "nsubj":
+        return None
+    verb = root.head
+    if verb.lemma_.lower() not in {"say", "tell", "add", "confirm", "announce", "explain"}:
+        return None
+    for comp in (c for c in verb.children if c.dep_ == "ccomp"):
+        for s in (c for c in comp.children if c.dep_ in {"nsubj", "nsubjpass"}):
+            m = index.at(s, _ORG)
+            if m is not None:
+                return m
+    return None
+
+
+def _org_just_before(doc: Doc, i: int, start: int, index: MentionIndex) -> Mention | None:
+    """The organisation named right before token ``i``: "ORG TITLE", "ORG's TITLE", or with up
+    to two capitalised words of a unit between ("ORG Research Director X")."""
+    k = i - 1
+    if k > start and doc[k].text in _POSSESSIVE:
+        k -= 1
+    for _ in range(3):
+        if k < start:
+            return None
+        org = index.at(doc[k], _ORG)
+        if org is not None:
+            return None if org.generic else org
+        tok = doc[k]
+        if not (tok.text[:1].isupper() and tok.dep_ == "compound") or index.at(tok) is not None:
+            return None
+        k -= 1
+    return None
+
+
+def _is_prefix_role(tok: Token) -> bool:
+    """True for a lower-case noun that can name a post in front of a name ("ORG placekicker
+    X", "ORG founder X"): a member noun or an agent noun (-er, -or, -ist), not a relation to
+    the organisation from outside it (a customer, a critic)."""
+    if tok.pos_ != "NOUN" or not tok.is_lower or tok.dep_ != "compound" or _not_a_post(tok):
+        return False
+    word = tok.lower_
+    return word in MEMBER_NOUNS or word.endswith(_AGENT_SUFFIXES)
+
+
+def _not_a_post(tok: Token) -> bool:
+    """True for a noun that relates a person to an organisation from outside it."""
+    return tok.lemma_.lower() in _OUTSIDE_NOUNS or tok.lower_ in _OUTSIDE_NOUNS
+
+
+def _org_of_dep(root: Token, index: MentionIndex) -> Mention | None:
+    """An organisation in an "of" / "at" phrase the parser hangs on the person's name, past an
+    age or an aside: "X, 47, of the Y Agency", "X (R-Utah) of the Y Committee"."""
+    for c in root.children:
+        if c.dep_ == "prep" and c.lower_ in {"of", "at"}:
+            for p in c.children:
+                m = index.at(p, _ORG) if p.dep_ == "pobj" else None
+                if m is not None and not m.generic:
+                    return _possessed_org(m, index) or m
+    return None
+
+
+def _possessed_by(root: Token, index: MentionIndex) -> Mention | None:
+    """The organisation a person's name is the possessor of, when its head word is that of a
+    body a person leads or belongs to ("X's Progressive Party", "X's Acme Company")."""
+    if root.dep_ != "poss":
+        return None
+    m = index.at(root.head, _ORG)
+    if m is None or m.generic:
+        return None
+    head = _org_head_word(m.name)
+    return m if head in _LED_ORG_HEADS else None
+
+
+def _org_head_word(name: str) -> str:
+    """The head word of an organisation name: its last word before "of" / "for"."""
+    words = [w.lower() for w in name.split()]
+    cut = next((i for i, w in enumerate(words) if w in {"of", "for"} and i > 0), len(words))
+    return words[cut - 1] if cut else ""
 
 
 def _org_of(doc: Doc, i: int, end: int, index: MentionIndex) -> Mention | None:
@@ -353,9 +521,9 @@ def _person_key(m: Mention) -> str:
 def home_force(index: MentionIndex) -> Mention | None:
     """The one police force a document is about, or None when it names none or several equally.
 
-    Forces are organisations whose name, before any "of" / "for", has a police word ("Sussex
-    Police", "Police Scotland", "Civil Nuclear Constabulary", "X County Sheriff's Office"), but
-    not a staff or oversight body ("Police Federation", "Independent Office for Police Conduct").
+    Forces are organisations whose name, before any "of" / "for", has a police word ("Westshire
+    Police", "Police Scotland", "Northern Rail Constabulary", "X County Sheriff's Office"), but
+    not a staff or oversight body ("Police Federation", "Office for Police Standards").
     Mentions of an acronym count for the force whose initials it spells. The force must be
     named more often than any other.
     """
@@ -470,8 +638,31 @@ def _is_role_noun(doc: Doc, tok: Token) -> bool:
     return any(title_length(doc, i, tok.i + 1) == tok.i + 1 - i for i in range(start, tok.i + 1))
 
 
+def _participle_person(verb: Token, index: MentionIndex) -> Mention | None:
+    """The person a participle clause set off by a comma right after a name describes, whatever
+    the parser hung it on: "X, considered by many to be the leader of ORG, ...", "X, appointed
+    chair of ORG in 2010, ..."."""
+    t = verb
+    for _ in range(4):
+        if t.tag_ == "VBN" and t.dep_ in {"acl", "advcl", "relcl"}:
+            i = t.left_edge.i
+            if i >= 2 and t.doc[i - 1].text == ",":
+                m = index.at(t.doc[i - 2], ("Person",))
+                if m is not None and m.span.end == t.doc[i - 2].idx + len(t.doc[i - 2].text):
+                    return m
+            return None
+        if t.dep_ not in {"xcomp", "conj"} or t.head == t:
+            return None
+        t = t.head
+    return None
+
+
 def _subject_person(verb: Token, index: MentionIndex) -> Mention | None:
     subj = clause_subject(verb)
+    if subj is None or index.at(subj, ("Person",)) is None:
+        m = _participle_person(verb, index)
+        if m is not None:
+            return m
     if subj is None:
         return None
     m = index.at(subj, ("Person",))
@@ -529,15 +720,23 @@ def _clausal(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
                     extractor="copula",
                     confidence=0.8,
                 )
-        # "served in ORG", "worked for ORG", "led ORG"
-        if tok.pos_ == "VERB" and tok.lemma_ in _SERVE_VERBS:
+        # "served in ORG", "worked for ORG", "led ORG", "taught at A and B", "set up ORG"
+        if tok.pos_ == "VERB" and (
+            tok.lemma_ in _SERVE_VERBS
+            or any(
+                (tok.lemma_, c.lower_) in _SERVE_PHRASALS for c in tok.children if c.dep_ == "prt"
+            )
+        ):
             person = _subject_person(tok, index)
-            org = None
+            orgs: list[Mention] = []
             for c in tok.children:
                 if c.dep_ == "dobj":
-                    org = _org_named(c, index)
-            org = org or _org_after(tok, index)
-            if person and org:
+                    orgs = _orgs_named(c, index)
+            if not orgs:
+                org = _org_after(tok, index)
+                pobj = _role_pobj(tok, org)
+                orgs = _orgs_named(pobj, index) if pobj is not None else [org] if org else []
+            for org in orgs if person else ():
                 yield Membership(
                     member=person,
                     organisation=org,
@@ -546,11 +745,37 @@ def _clausal(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
                     extractor="served-in",
                     confidence=0.7,
                 )
-        # post-at: "her non-executive directorships at ORG and ORG", "his post at ORG"
+        # hired-by: "X was employed / hired / recruited by ORG"
+        if tok.pos_ == "VERB" and tok.lemma_ in _HIRE_VERBS:
+            org = _passive_agent_org(tok, index)
+            person = _subject_person(tok, index) if org is not None else None
+            if person is not None:
+                yield Membership(
+                    member=person,
+                    organisation=org,
+                    role=None,
+                    evidence=ev,
+                    extractor="hired-by",
+                    confidence=0.7,
+                )
+        # post-at: "his board directorships at ORG and ORG", "her post at ORG"
         if tok.pos_ == "NOUN" and (
             tok.lemma_.lower() in _POST_NOUNS or tok.lower_.startswith("director")
         ):
             yield from _post_at(doc, tok, index, ev)
+
+
+def _passive_agent_org(verb: Token, index: MentionIndex) -> Mention | None:
+    """The organisation named as the "by" agent of a passive verb."""
+    if not any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) and verb.dep_ != "acl":
+        return None
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for p in c.children:
+                m = _org_named(p, index) if p.dep_ == "pobj" else None
+                if m is not None:
+                    return m
+    return None
 
 
 def _post_holder(tok: Token, index: MentionIndex) -> Mention | None:
@@ -620,7 +845,7 @@ def _groups(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
         if ev_span is None:
             continue
         if ev_span.end < len(doc) and index.at(doc[ev_span.end], ("Person",)) is not None:
-            continue  # a rank in front of a name ("Chief Constable Jo Shiner") is no group
+            continue  # a rank in front of a name ("Chief Constable Anna Morley") is no group
         if _describes_person(ev_span.root, index):
             continue
         ev = sentence_span(ev_span[0])
@@ -629,7 +854,7 @@ def _groups(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
         orgs = index.in_span(g.span.start, g.span.end, _ORG)
         head = ev_span.root
         if not orgs:
-            # "members of the BBC staff"
+            # "members of the Acme staff"
             for c in head.children:
                 if c.dep_ == "prep" and c.lower_ == "of":
                     for p in c.children:

@@ -2,7 +2,7 @@
 
 Rules (the ``extractor`` name of each fact):
 
-- ``counted``: "N (separate) allegations / complaints (made) by G (against Y)";
+- ``counted``: "N allegations / complaints (made) by G (against Y)";
 - ``allegation-that``: claim nouns and the verb *allege*: "allegations (made) against Y",
   "complaints involving Y", "allegations that Y stole ..., lied ... and ..." (one allegation per
   coordinated claim), "an indictment alleging that Y ...", "Y is alleged to have ...", "Y denied
@@ -10,23 +10,23 @@ Rules (the ``extractor`` name of each fact):
 - ``accusation``: verbs that accuse, with the wrong they name: "Y was accused of / charged with /
   suspected of / indicted for ...", "X accused Y of ...", "Y was wrongly convicted of ...";
 - ``wrongdoing-clause``: a clause whose subject is an organisation, its officers or a person and
-  whose verb is a wrong or a failing ("officers blamed victims", "X failed to protect",
-  "PC X sprayed her ...", "X committed crimes", "X allegedly paid ...");
-- ``failing-clause``: omissions and unmet duties: "police did nothing", "police appeared to take
-  no action", "officers were not proactive in ...";
-- ``harm-clause``: "the actions of X caused the loss of jobs, bankruptcy and suicides";
-- ``wrongdoing-noun``: a wrong named as a noun with its doer: "the abuse committed by X",
-  "the officers' use of force against ...", "his alleged offending", "failures by X".
+  whose verb is a wrong or a failing ("officers mocked the callers", "X failed to
+  safeguard", "PC X kicked him ...", "X committed offences", "X allegedly paid ...");
+- ``failing-clause``: omissions and unmet duties: "staff did nothing", "the council took no
+  action", "managers were not diligent in ...";
+- ``harm-clause``: "the decisions of X caused hardship, distress and injury";
+- ``wrongdoing-noun``: a wrong named as a noun with its doer: "the fraud committed by X",
+  "the guards' use of force against ...", "her alleged misconduct", "failings by X".
 
 Claims stay claims: nothing here says they were proven (that is an Outcome). So a clause that an
-inquiry reports as a finding amounting to an outcome ("She found that X had abused ...", "the
-report concluded the force failed ...", see :func:`~graph.extract.clauses.finding_outcome_type`)
-and a wrong named as the ground of an outcome ("a case to answer for ...", "convicted of ...",
-"dismissed for ...") give no allegation; nor do negated, hypothetical or generic clauses,
-withdrawn or fabricated claims, and headings (which restate the body). One claim is one
-allegation: coordinated wrongs of one subject ("abused ... and raped ...") and the sentences that
-go on to detail one person's wrong ("X assaulted the detainee. X struck him eight times.") add
-none.
+inquiry reports as a finding amounting to an outcome ("The panel found that X had assaulted ...",
+"the review concluded the trust failed ...", see
+:func:`~graph.extract.clauses.finding_outcome_type`) and a wrong named as the ground of an outcome
+("a case to answer for ...", "convicted of ...", "dismissed for ...") give no allegation; nor do
+negated, hypothetical or generic clauses, withdrawn or fabricated claims, and headings (which
+restate the body). One claim is one allegation: coordinated wrongs of one subject ("stole ... and
+lied ...") and the sentences that go on to detail one person's wrong ("X punched the prisoner. X
+then kicked him twice.") add none.
 
 Safeguarding: the ``against`` target is never a victim (a victim noun, the object of the wrong,
 the subject of a passive wrong without its agent, a pronoun whose nearest antecedent is not an
@@ -76,7 +76,7 @@ from .mentions import MentionIndex, main_force
 
 __all__ = ["find_allegations"]
 
-#: Verbs of failing: "X failed to protect", "officers blamed victims", "X ignored warnings".
+#: Verbs of failing: "X failed to act", "staff blamed patients", "X ignored warnings".
 _FAILING_VERBS = {"fail", "blame", "ignore", "neglect", "mislead"}
 #: Wrongdoing verbs of :data:`WRONGDOING` too broad to stand alone ("the force accepted ...").
 _AMBIGUOUS_WRONGS = {"accept", "offence", "offending", "misconduct", "theft", "fraud"}
@@ -149,9 +149,9 @@ _TOPIC_PREPS = {"about", "concerning", "regarding", "involving"}
 _ANSWER_VERBS = {"deny", "dispute", "contest", "face", "reject", "defend", "settle"}
 #: Modifiers that make "action" a legal claim: "a group action", "legal action".
 _LEGAL_ACTION = {"legal", "group", "class", "civil", "court"}
-#: Verbs that commit a wrong named by their object: "committed crimes".
+#: Verbs that commit a wrong named by their object: "committed offences".
 _COMMIT_VERBS = {"commit", "perpetrate"}
-#: Verbs by which something causes a harm: "caused the loss of jobs".
+#: Verbs by which something causes a harm: "caused hardship".
 _CAUSE_VERBS = {"cause", "inflict"}
 #: Verbs by which an inquiry or a tribunal states what it established.
 _FINDING_VERBS = {"find", "conclude", "establish", "determine", "rule", "prove", "confirm"}
@@ -188,8 +188,8 @@ def _negated_noun(noun: Token) -> bool:
 
 
 def _governing_subject(verb: Token) -> Token | None:
-    """The subject of ``verb``, also through a noun it complements: "X led an attempt to
-    defend ..." -> X."""
+    """The subject of ``verb``, also through a noun it complements: "X made an effort to
+    conceal ..." -> X."""
     t = verb
     for _ in range(6):
         s = clause_subject(t)
@@ -232,7 +232,7 @@ def _speaks_of_wrong(clause: Token) -> bool:
 
 
 def _victim_group(m: Mention) -> bool:
-    """A group named by a victim noun ("51 complainants", "the girl")."""
+    """A group named by a victim noun ("14 complainants", "the girl")."""
     return any(w.lower().strip(".,'’") in VICTIM_NOUNS for w in m.text.split())
 
 
@@ -250,7 +250,7 @@ def _noun_phrase_path(prep: Token, noun: Token) -> bool:
 
 def _outcome_ground(noun: Token) -> bool:
     """True when ``noun`` names the wrong an outcome was given for: "a case to answer for
-    misconduct", "the conviction of both officers for assault", "dismissed for gross misconduct".
+    misconduct", "the conviction of two guards for assault", "sacked for gross misconduct".
     """
     t = noun
     for _ in range(8):
@@ -317,8 +317,8 @@ class _Finder:
             if m.role:
                 continue
             span = self.doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
-            # "Former chief of the X Police Department, Walter Young": a person without another
-            # title named in a sentence that gives the title
+            # "Former chief of the Eastbrook Police Department, Carl Dunn": a person without
+            # another title named in a sentence that gives the title
             if span is not None and any(
                 t.lower_ == tok.lower_ and t.i != tok.i and not t.ent_type_ for t in span.sent
             ):
@@ -329,7 +329,7 @@ class _Finder:
         return None
 
     def _police_force(self) -> Mention | None:
-        """The document's force when its name says police ("Justice Department" does not)."""
+        """The document's force when its name says police ("Transport Ministry" does not)."""
         if self.force is None:
             return None
         names = {w.lower() for w in self.force.name.split()}
@@ -384,8 +384,8 @@ class _Finder:
 
     def elaborates(self, tok: Token, target: Mention) -> bool:
         """True when the sentence before ``tok``'s already holds the same person to account: a
-        narrative sentence that details one person's wrong ("X assaulted the detainee ... X
-        struck him eight times") adds no new claim."""
+        narrative sentence that details one person's wrong ("X punched the prisoner ... X
+        then kicked him twice") adds no new claim."""
         if target.type != "Person":
             return False
         start = tok.sent.start_char
@@ -508,7 +508,7 @@ class _Finder:
         if tok.head.lemma_.lower() in DISCREDITING_WORDS or any(
             c.dep_ == "amod" and c.lower_ in DISCREDITING_WORDS for c in tok.children
         ):
-            return  # "fabricated the allegations", "false claims"
+            return  # "withdrew the allegations", "false claims"
         if lemma == "case" and not any(
             c.dep_ == "prep"
             and c.lower_ == "of"
@@ -573,7 +573,7 @@ class _Finder:
             and not is_negated(head)
             and not _is_hypothetical(head)
         ):
-            # "X denied the allegations", "X led an attempt to defend a group action"
+            # "X denied the allegations", "X tried to settle a class action"
             against.append(self.accused(_governing_subject(head)))
         if clause is not None:
             if not (lemma in _WRONG_CLAIMS or _speaks_of_wrong(clause)):
@@ -653,7 +653,7 @@ class _Finder:
         if not preps:
             return
         # the preposition that names the wrong, attached anywhere in the verb's own clause
-        # ("convicted between 1999 and 2015 of theft")
+        # ("convicted in 2004 and 2006 of fraud")
         wrong = [
             c
             for c in tok.subtree
@@ -679,7 +679,7 @@ class _Finder:
             targets = [self.accused(c) for c in conjuncts(objs[0])]
             made_by = [self.party(clause_subject(tok))]
         if lemma == "blame" and not any(targets):
-            return  # "officers blamed victims for ...": a failing, see wrongdoing_clause
+            return  # "staff blamed patients for ...": a failing, see wrongdoing_clause
         self.emit(
             tok,
             targets,
@@ -719,7 +719,7 @@ class _Finder:
             rule = "wrongdoing-clause"
         failing = False
         if rule is None:
-            # omissions: "did nothing", "took no action", "were not proactive in ..."
+            # omissions: "did nothing", "took no action", "were not diligent in ..."
             if (lemma == "do" and any(o.lower_ == "nothing" for o in objs)) or (
                 lemma == "take"
                 and any(any(d.dep_ == "det" and d.lower_ == "no" for d in o.children) for o in objs)
@@ -767,7 +767,7 @@ class _Finder:
             return  # "the family were not aware": only those with a duty fail in it
         if tok.dep_ == "conj" and target.span in self.clause_targets.get(tok.head.i, set()):
             self.clause_targets.setdefault(tok.i, set()).add(target.span)
-            return  # "X abused ... and raped ...": one claim with the first clause
+            return  # "X stole ... and lied ...": one claim with the first clause
         if self.elaborates(tok, target):
             return
         self.emit(
@@ -779,8 +779,8 @@ class _Finder:
         )
 
     def wrongdoing_noun(self, tok: Token) -> None:
-        """ "the abuse committed by X", "the officers' use of force", "his alleged offending",
-        "failures by X"."""
+        """ "the fraud committed by X", "the guards' use of force", "her alleged misconduct",
+        "failings by X"."""
         if tok.pos_ != "NOUN":
             return
         lemma = tok.lemma_.lower()
@@ -815,7 +815,7 @@ class _Finder:
         targets = [self.accused(d) for d in doers]
         existential = tok.dep_ == "attr" and any(c.dep_ == "expl" for c in tok.head.children)
         if failure and not any(targets) and existential:
-            # "..., and there were failures to obtain statements": the failing of whoever the
+            # "..., and there were failures to record calls": the failing of whoever the
             # sentence has just been holding to account
             ev = sentence_span(tok)
             prior = [a for a in self.out if a.evidence == ev]

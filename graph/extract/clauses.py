@@ -153,7 +153,7 @@ def clause_subject(verb: Token) -> Token | None:
     for _ in range(6):
         subj = [c for c in t.children if c.dep_ in SUBJ_DEPS]
         if subj:
-            # the subject nearest the verb ("most of them survivors, no officers lost ...")
+            # the subject nearest the verb ("most of them patients, no nurse lost ...")
             before = [c for c in subj if c.i < t.i]
             s = before[-1] if before else subj[0]
             if s.lower_ in {"who", "that", "which"} and t.dep_ == "relcl":
@@ -190,7 +190,7 @@ def is_negated(tok: Token) -> bool:
 
 
 def count_of(tok: Token | None) -> int | None:
-    """A count stated on a subject token: "eight", "Five of these officers", "47 officers"."""
+    """A count stated on a subject token: "three", "Two of these guards", "12 officers"."""
     if tok is None:
         return None
     if tok.like_num or tok.lower_ in {"another", "both"}:

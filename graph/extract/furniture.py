@@ -33,9 +33,9 @@ _MIN_REPEAT = 20
 def find_furniture(text: str) -> list[TextSpan]:
     """Spans of ``text`` that are captions, credits or navigation, in text order.
 
-    >>> text = "Story.\\nA van outside. (PA)\\nMore story."
+    >>> text = "Story.\\nA crowd at the gates. (AP)\\nMore story."
     >>> [s.of(text) for s in find_furniture(text)]
-    ['A van outside. (PA)']
+    ['A crowd at the gates. (AP)']
     """
     spans: list[TextSpan] = []
     lines: list[tuple[int, int, str]] = []

@@ -1,12 +1,12 @@
 """Investigations: who investigated, reviewed or inquired into whom.
 
 - ``inquiry-into``: an inquiry noun with "into / on / of" entities and a maker ("an investigation
-  by X into Y", "their investigation on Y", "X was appointed to lead an inquiry into Y");
+  by X into Y", "their investigation on Y", "X was asked to conduct a review of Y");
 - ``investigate-verb``: "X investigated / is looking into / reviewed Y", where Y may be
   allegations, whose targets are then the subjects ("X investigated allegations that Y ...");
 - ``finding``: an inquiry or its report found something about Y ("the report by X concluded the
-  force failed ...", "the publication of the X Inquiry shows that Y ...");
-- ``agentless``: "the 47 officers investigated" with no "by": the organisation most recently said
+  trust failed ...", "the publication of the X Review shows that Y ...");
+- ``agentless``: "the 12 officers investigated" with no "by": the organisation most recently said
   to investigate in the document (lower confidence).
 """
 
@@ -63,7 +63,7 @@ def _maker(noun: Token, index: MentionIndex) -> Mention | None:
             types = ("Person",) if c.lower_ in {"her", "his"} else ("Organisation",)
             before = index.before(noun.idx, types)
             return before[0] if before else None
-    # "X was appointed to lead an inquiry": the subject of the governing verb
+    # "X was asked to conduct a review": the subject of the governing verb
     verb = noun.head
     if noun.dep_ == "dobj" and verb.lemma_ in _LEAD_VERBS:
         subj = clause_subject(verb)
@@ -143,7 +143,7 @@ def find_investigations(
                     for s in _targets(target, index, allegations):
                         out.append(emit(inv, s, tok, "investigate-verb", 0.85))
             elif tok.tag_ == "VBN" and tok.dep_ in {"acl", "amod"} and last_investigator:
-                # "the 47 officers investigated"
+                # "the 12 officers investigated"
                 s = index.head_mention(tok.head, ("Group", "Person"))
                 if s is not None:
                     out.append(emit(last_investigator, s, tok, "agentless", 0.5))

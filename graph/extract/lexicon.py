@@ -72,7 +72,7 @@ HONORIFICS = frozenset(
     ]
 )
 
-#: Head words of organisation names ("South Yorkshire Police", "Civil Rights Division").
+#: Head words of organisation names ("Westshire Police", "Roads Safety Division").
 ORG_HEADS = frozenset(
     [
         "police",
@@ -138,7 +138,7 @@ ORG_HEADS = frozenset(
     ]
 )
 
-#: Lower-case words allowed inside an organisation name ("Office of the Inspector General").
+#: Lower-case words allowed inside an organisation name ("Office of the Chief Coroner").
 ORG_INNER = frozenset(["of", "for", "the", "&"])
 
 #: Common nouns that introduce an organisation's name: "the retailer X", "the charity X".
@@ -258,8 +258,6 @@ GROUP_NOUNS = frozenset(
         "managers",
         "official",
         "officials",
-        "subpostmaster",
-        "subpostmasters",
         "prisoner",
         "prisoners",
         "inmate",
@@ -409,8 +407,8 @@ NUMBER_WORDS = {
 def number_value(word: str) -> int | None:
     """Read a count written as digits or as an English number word.
 
-    >>> number_value("1,400"), number_value("Eight"), number_value("twenty-one"), number_value("x")
-    (1400, 8, 21, None)
+    >>> number_value("2,300"), number_value("Eight"), number_value("twenty-one"), number_value("x")
+    (2300, 8, 21, None)
     """
     w = word.lower().strip()
     digits = w.replace(",", "")
@@ -428,8 +426,8 @@ def number_value(word: str) -> int | None:
 def initials(words: list[str]) -> str:
     """Initials of the capitalised words of a name.
 
-    >>> initials("Independent Office for Police Conduct".split())
-    'IOPC'
+    >>> initials("Regional Office for Fire Safety".split())
+    'ROFS'
     """
     return "".join(w[0] for w in words if w[:1].isupper())
 
@@ -488,8 +486,8 @@ DISCREDITING_WORDS = frozenset(
         "malicious",
     ]
 )
-#: Nouns of crimes and wrongs, named as deeds: "the abuse committed by X", "his alleged
-#: offending".
+#: Nouns of crimes and wrongs, named as deeds: "the fraud committed by X", "his alleged
+#: bribery".
 WRONGDOING_NOUNS = frozenset(
     [
         "abuse",
@@ -520,9 +518,9 @@ WRONGDOING_NOUNS = frozenset(
         "wrongdoing",
     ]
 )
-#: Nouns of failing: "failures by X", "X's failings", "failures to obtain statements".
+#: Nouns of failing: "failures by X", "X's failings", "failures to record calls".
 FAILURE_NOUNS = frozenset(["failure", "failing", "shortcoming", "lapse", "neglect"])
-#: Adjectives of duty that, negated, state a failing: "officers were not proactive".
+#: Adjectives of duty that, negated, state a failing: "managers were not diligent".
 DUTY_ADJECTIVES = frozenset(
     ["proactive", "aware", "adequate", "sufficient", "diligent", "thorough", "competent"]
 )
@@ -569,7 +567,7 @@ DUTY_HOLDERS = frozenset(
         "directors",
     ]
 )
-#: Nouns of harm an actor is said to have caused: "X's actions caused the loss of jobs".
+#: Nouns of harm an actor is said to have caused: "X's decisions caused hardship".
 HARM_NOUNS = frozenset(
     [
         "bankruptcy",

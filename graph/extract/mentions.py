@@ -6,8 +6,8 @@ A :class:`~graph.model.Mention` is found for
   rank or title in front of a person's name as its role;
 - every definite description of an organisation ("the force", "our force", "the watchdog"),
   marked ``generic`` so that :mod:`graph.resolve` links it to its antecedent;
-- every unnamed group of people the text counts or names by role ("47 officers", "Five of these
-  officers", "a DEA special agent", "survivors").
+- every unnamed group of people the text counts or names by role ("12 officers", "Two of these
+  guards", "a Port Authority special agent", "survivors").
 
 Safeguarding: a person named beside a victim noun ("the detainee, X"), or whose family or death
 the text speaks of, is a victim: no mention of that name is returned, so no Person node is made.
@@ -79,7 +79,7 @@ _HARM_VERBS = {
 #: Verbs whose subject is a victim: "X died in custody".
 _DEATH_VERBS = {"die", "drown", "perish"}
 _NUM_DEPS = {"nummod", "quantmod"}
-#: Name words of a police force ("South Yorkshire Police", "Omega Police Department").
+#: Name words of a police force ("Westshire Police", "Eastbrook Police Department").
 _FORCE_WORDS = {"police", "constabulary", "force", "sheriff"}
 
 
@@ -97,7 +97,7 @@ def victim_names(doc: Doc) -> set[str]:
             continue
         root = ent.root
         cue = False
-        # "the detainee, Alfonso Moreno" / "Alfonso Moreno, the victim"
+        # "the prisoner, Dan Pike" / "Dan Pike, the victim"
         if root.dep_ == "appos" and root.head.lower_ in VICTIM_NOUNS:
             cue = True
         if any(c.dep_ == "appos" and c.lower_ in VICTIM_NOUNS for c in root.children):
@@ -128,7 +128,7 @@ def _person_mention(ent: Span) -> Mention:
     if role and role.lower() in HONORIFICS:
         role = None
     if role is None:
-        # "David Greenwood, a solicitor representing ...": the apposition's noun is the role
+        # "Tom Wells, a solicitor representing ...": the apposition's noun is the role
         for c in ent.root.children:
             if c.dep_ == "appos" and c.pos_ == "NOUN" and c.is_lower:
                 mods = [m for m in c.lefts if m.dep_ in {"compound", "amod"} and m.is_lower]
@@ -138,7 +138,7 @@ def _person_mention(ent: Span) -> Mention:
 
 
 def _org_name(ent: Span) -> str:
-    """Canonical organisation name: "Omega, Georgia, Police Department" -> "Omega Police
+    """Canonical organisation name: "Eastbrook, Ohio, Police Department" -> "Eastbrook Police
     Department"."""
     words = [t for t in ent if not t.is_space]
     if "," in [t.text for t in words]:
@@ -155,13 +155,13 @@ def _org_name(ent: Span) -> str:
 def group_mention(tok: Token) -> Mention | None:
     """A group mention headed by ``tok`` (a group noun or a number with "of these X").
 
-    >>> # "47 officers" -> Mention(name="47 officers", count=47)
+    >>> # "12 officers" -> Mention(name="12 officers", count=12)
     """
     doc = tok.doc
     count = None
     head = tok
     if tok.like_num or tok.lower_ in {"another", "both"}:
-        # "Five of these officers", "eight (of the officers)"
+        # "Two of these guards", "three (of the officers)"
         count = number_value(tok.text)
         ofs = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
         pobj = [c for o in ofs for c in o.children if c.dep_ == "pobj"]
@@ -181,7 +181,7 @@ def group_mention(tok: Token) -> Mention | None:
         for c in tok.lefts:
             if c.dep_ in _NUM_DEPS or (c.dep_ == "det" and c.lower_ in {"both", "another"}):
                 count = number_value(c.text)
-                # "more than 900" -> 900
+                # "more than 300" -> 300
         if (
             count is None
             and tok.tag_ in {"NN", "NNP"}
@@ -287,7 +287,8 @@ def find_mentions(
         group = group_mention(tok) or _role_group(tok)
         if group is not None and group.span not in seen_groups:
             if any(m.span.overlaps(group.span) and m.type != "Group" for m in out):
-                # "Sussex Police officers": keep the group, the organisation stays its own mention
+                # "Westshire Police officers": keep the group, the organisation stays its own
+                # mention
                 pass
             seen_groups.add(group.span)
             out.append(group)

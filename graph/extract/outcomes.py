@@ -4,11 +4,11 @@ Phrases of each outcome type are matched on lemmas (:data:`PATTERNS`, active and
 alike: "were dismissed", "X dismissed Y", "the dismissal of Y"). Then, from the dependency parse:
 
 - applies-to: the passive subject or active object of the outcome verb, else the clause subject;
-  a bare number subject ("eight were found ...") refers to the group counted nearby;
-- count: digits or number words on that subject ("eight", "Five of these officers", "Another");
-  none inside a range ("sanctions ranging from A up to B" gives A and B, neither counted);
+  a bare number subject ("three were found ...") refers to the group counted nearby;
+- count: digits or number words on that subject ("three", "Two of these guards", "Another");
+  none inside a range ("penalties ranging from A to B" gives A and B, neither counted);
 - decided-by: the "by" agent, or the active subject of a deciding verb;
-- negation: "no officers lost their job" is ``no-sanction``; other negated outcomes are dropped,
+- negation: "no manager lost their job" is ``no-sanction``; other negated outcomes are dropped,
   and so are outcomes that the same clause reverses ("convictions ... were quashed").
 
 Criticism and sustained findings come from inquiry findings
@@ -291,7 +291,7 @@ def _applies_to(
     if target_tok is not None:
         target = index.at(target_tok, ENTITY_TYPES) or group_mention(target_tok)
         if target is None and title_length(target_tok.doc, target_tok.i):
-            # "Rotherham's council leader and entire cabinet resigned": the subject phrase
+            # "Eastbrook's council leader and her deputy resigned": the subject phrase
             left, right = target_tok.left_edge, target_tok.right_edge
             span = target_tok.doc[left.i : right.i + 1]
             target = Mention(
@@ -300,13 +300,13 @@ def _applies_to(
         if target is None:
             target = index.head_mention(target_tok, ENTITY_TYPES)
         if target is None and (target_tok.like_num or target_tok.lower_ in {"another"}):
-            # "eight were found ...": the group counted in this sentence or just before
+            # "three were found ...": the group counted in this sentence or just before
             groups = index.in_span(sent.start_char, sent.end_char, ("Group",)) or index.before(
                 sent.start_char, ("Group",)
             )
             target = groups[0] if groups else None
     if target is None or target.span.start == anchor.idx:
-        # "the case was found not proven": the subject of the sentence's first clause
+        # "the charge was found not proven": the subject of the sentence's first clause
         root_subj = clause_subject(sent.root)
         if root_subj is not None and root_subj != target_tok:
             t = index.head_mention(root_subj, ENTITY_TYPES)
@@ -346,9 +346,9 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
         if any(t.lemma_ in _REVERSALS for t in [verb, *verb.children, *anchor.ancestors][:12]):
             continue
         if anchor.dep_ == "amod":
-            continue  # "a convicted drug trafficker" describes, it does not report an outcome
+            continue  # "a convicted fraudster" describes, it does not report an outcome
         if slug == "sustained" and not _about_complaint(anchor):
-            continue  # "sworn to uphold the law"
+            continue  # "pledged to uphold the rules"
         negated = slug not in _NEGATIVE_TYPES and is_negated(anchor)
         target, count, decided = _applies_to(anchor, slug, index, sent)
         if slug == "misconduct-proven" and any(
@@ -360,7 +360,7 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             if subject is not None and subject.lower_ in _FIRST_PERSON:
                 orgs = index.in_span(sent.start_char, sent.end_char, ("Organisation",))
                 if len({o.name for o in orgs}) == 1:
-                    target = orgs[0]  # "I apologise for the part X played"
+                    target = orgs[0]  # "I apologise for the failings of X"
         targets: tuple[Mention, ...] = (target,) if target is not None else ()
         officers = _named_officers(target, count, index, sent)
         if officers:

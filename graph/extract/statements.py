@@ -5,7 +5,7 @@ leaves it open (news style: the quote goes on in the next paragraph that opens w
 Its speaker is found by these rules, in order (each named in the fact's ``extractor``):
 
 1. ``statement-speech-verb``: the subject of a speech verb outside the quote in the quote's own
-   sentences ("X said: ...", "..., said X", "X admitted ...", "X told the report: ..."), or of a
+   sentences ("X said: ...", "..., said X", "X admitted ...", "X told the inquiry: ..."), or of a
    finding verb that governs the quote ("the review found the culture "...""). A passive speech
    verb speaks through its "by" agent ("she was told ..." names the listener); "he" / "she" is
    the person last named as a subject (:func:`~graph.extract.clauses.pronoun_antecedent`); "a
@@ -21,8 +21,8 @@ Its speaker is found by these rules, in order (each named in the fact's ``extrac
    speaker is named in the paragraph that closes the quote;
 5. ``statement-reported``: a quote standing alone right after reported speech in the same
    paragraph ('X said the force accepted the findings. "We are sorry ..."'), or in a sentence
-   whose subject cannot speak, right after a finding ('She found that ... . Offences had occurred
-   at "..."'), is the reporter's;
+   whose subject cannot speak, right after a finding ('She found that ... . Complaints had
+   been ignored at "..."'), is the reporter's;
 6. ``statement-framed``: a quote in a sentence framed "In her / its / the report, ..." with no
    speech verb is the report's: the inquiry body named last before it;
 7. ``statement-headed``: for a document headed "Statement from X" / "Response from X to ...", X for
@@ -177,8 +177,8 @@ def _entity_of_subject(subj: Token, index: MentionIndex) -> Mention | None:
         return _voice_of(subj, index)
     m = index.at(subj, _SPEAKER_TYPES)
     if m is not None and m.type == "Organisation":
-        # "said X of the Justice Department's Civil Rights Division", parsed with the
-        # organisation as subject and "X of the ..." as its possessor: X speaks
+        # "said X of ORG's SUB-ORG" ("... of the Transport Ministry's Roads Division"), parsed
+        # with the organisation as subject and "X of the ..." as its possessor: X speaks
         for c in subj.children:
             if c.dep_ == "poss" and any(g.dep_ == "prep" and g.lower_ == "of" for g in c.children):
                 person = index.at(c, ("Person",))
@@ -200,7 +200,7 @@ def _entity_of_subject(subj: Token, index: MentionIndex) -> Mention | None:
 
 def _inquiry_body(noun: Token, index: MentionIndex) -> Mention | None:
     """Whose report or inquiry ``noun`` is, when no "by" / possessor says: an organisation
-    compounded with it ("the IOPC report") or, for "the report" / "the review", the inquiry
+    compounded with it ("the PSA report") or, for "the report" / "the review", the inquiry
     body named last before it ("the X Review ... The report concluded: ...")."""
     for c in noun.children:
         if c.dep_ == "compound":
@@ -343,7 +343,7 @@ def _reported_speaker(
     """Rule 5: the reporter of the sentence before, for a quote in a sentence naming no speaker.
 
     'X said the force accepted the findings. "We are sorry ..."' (a quote standing alone after
-    reported speech) and 'She found that ... . Offences had occurred at "..."' (a quote in a
+    reported speech) and 'She found that ... . Complaints had been ignored at "..."' (a quote in a
     sentence without a subject of its own, after a finding).
     """
     sents = _quote_sentences(doc, q)
