@@ -131,7 +131,7 @@ SELECT DISTINCT ?entity ?alt WHERE {
   ?entity a ?type ; skos:altLabel ?alt .
 }"""
 
-# The sentence holding the mention that gave a counted group its label ("47 officers").
+# The sentence holding the mention that gave a counted group its label ("38 officers").
 _COUNT_SENTENCE_QUERY = """
 SELECT DISTINCT ?entity ?sentence ?text ?doc ?begin ?end WHERE {
   ?entity a cg:Group ; cg:count ?count ; rdfs:label ?label ; cg:mention ?mention .
@@ -550,7 +550,7 @@ def find_node(G: nx.Graph, name: str, types: Iterable[str] | None = ENTITY_TYPES
     G
         A graph as returned by :func:`entity_graph`.
     name
-        An IRI, a label (``"south yorkshire police"``) or another name (``"SYP"``).
+        An IRI, a label (``"westshire police"``) or another name (``"WSP"``).
     types
         Node types to search (default the entity types); None for every node.
 
@@ -568,10 +568,10 @@ def find_node(G: nx.Graph, name: str, types: Iterable[str] | None = ENTITY_TYPES
     --------
     >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
-    >>> G.add_node("id:o/syp", type="Organisation", label="South Yorkshire Police",
-    ...            alt_labels=["SYP"])
-    >>> find_node(G, "syp")
-    'id:o/syp'
+    >>> G.add_node("id:o/wsp", type="Organisation", label="Westshire Police",
+    ...            alt_labels=["WSP"])
+    >>> find_node(G, "wsp")
+    'id:o/wsp'
     """
     wanted = None if types is None else set(types)
     candidates = [
@@ -858,8 +858,8 @@ def _outcome_stage(
             facts = tuple(_fact_record(G, fact, about) for fact, about in zero_by)
             return FunnelStage(name, label, 0, {}, facts)
         return FunnelStage(name, label, None)
-    # A news story restates its main outcome ("Two officers were dismissed" in the headline,
-    # "both officers were dismissed" in the body): within one document, the reports of one
+    # A news story restates its main outcome ("Three constables dismissed" in the headline,
+    # "all three constables were dismissed" in the body): within one document, the reports of one
     # outcome type are one event, counted by its largest report (named persons counted apart).
     groups: dict[tuple[str, str], list[int | None]] = defaultdict(list)
     persons: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -930,7 +930,7 @@ def accountability_funnel(G: nx.MultiDiGraph, organisation: str) -> Funnel:
     stages = []
 
     # Allegations: per document, the sum of the counts the text gives (a counted summary, such
-    # as "265 allegations", covers the allegations it also describes one by one), else the number
+    # as "312 allegations", covers the allegations it also describes one by one), else the number
     # of allegation facts.
     allegations = facts_about("against", "Allegation")
     by_document: dict[str, list[str]] = defaultdict(list)
@@ -1042,7 +1042,7 @@ def funnel(store: CaseStore, organisation: str) -> Funnel:
     store
         An open :class:`~graph.store.CaseStore`.
     organisation
-        A label (case-insensitive), other name (``"SYP"``) or IRI of an organisation.
+        A label (case-insensitive), other name (``"WSP"``) or IRI of an organisation.
 
     Returns
     -------

@@ -333,7 +333,7 @@ def draw_graph(graph: nx.MultiDiGraph, ax: Axes | None = None, title: str | None
 
 
 def _breakdown_text(stage: Any) -> str:
-    """``"8 misconduct, 6 gross misconduct"`` from a stage's breakdown by outcome type.
+    """``"5 misconduct, 3 gross misconduct"`` from a stage's breakdown by outcome type.
 
     Each outcome type is named by its preferred label, less the words all of them share at the
     start ("Case to answer for ...").

@@ -14,8 +14,8 @@ A batch never stops at a bad file: :func:`read_documents` yields an
 
 Examples
 --------
->>> slugify("Rotherham IOPC report (2024)")
-'rotherham-iopc-report-2024'
+>>> slugify("Eastbury IPSO report (2023)")
+'eastbury-ipso-report-2023'
 """
 
 from __future__ import annotations

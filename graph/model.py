@@ -93,11 +93,11 @@ class Mention:
         One of :data:`ENTITY_TYPES`.
     name
         The canonical name this mention suggests: titles and ranks stripped from a person
-        ("Deborah Sands" for "PC Deborah Sands"), a leading "the" dropped from organisations.
+        ("Anna Morley" for "PC Anna Morley"), a leading "the" dropped from organisations.
     role
         A title or rank the mention carries ("PC", "director-general"), or None.
     count
-        For a group, how many people it counts ("47 officers" -> 47), or None.
+        For a group, how many people it counts ("38 officers" -> 38), or None.
     generic
         A definite description ("the force", "the watchdog") that refers back to a named
         entity; :mod:`graph.resolve` links it to its antecedent or drops it.

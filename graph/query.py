@@ -7,7 +7,7 @@ Queries are read-only: SPARQL Update and ``SERVICE`` (which would make Oxigraph 
 network) are rejected before anything runs. The prefixes of :data:`graph.store.PREFIXES` (``cg:``,
 ``cgo:``, ``id:`` ...) are predeclared, and the default graph is the union of all graphs (with
 pyoxigraph 0.5, a bag: see :mod:`graph.store`). A ``/`` in a prefixed name must be escaped
-(``id:organisation\\/iopc``) or the IRI written in full.
+(``id:organisation\\/ipso``) or the IRI written in full.
 
 In a :class:`QueryResult`, ``rows`` hold plain strings: IRIs in full, literals as their lexical
 form, blank nodes as ``_:label`` and unbound variables as None. Only the ``table`` format compacts
@@ -20,15 +20,15 @@ Examples
 >>> store = CaseStore.open(None)
 >>> _ = store.replace_documents([(
 ...     "https://w3id.org/casegraph/id/doc/a",
-...     b'<https://w3id.org/casegraph/id/person/deborah-sands> '
-...     b'<http://www.w3.org/2000/01/rdf-schema#label> "Deborah Sands" .\\n')])
+...     b'<https://w3id.org/casegraph/id/person/anna-morley> '
+...     b'<http://www.w3.org/2000/01/rdf-schema#label> "Anna Morley" .\\n')])
 >>> result = run_query(store, "SELECT ?who ?name WHERE { ?who rdfs:label ?name }")
 >>> result.rows
-[('https://w3id.org/casegraph/id/person/deborah-sands', 'Deborah Sands')]
+[('https://w3id.org/casegraph/id/person/anna-morley', 'Anna Morley')]
 >>> print(format_result(result, "table"), end="")
-who                      name
------------------------  -------------
-id:person/deborah-sands  Deborah Sands
+who                    name
+---------------------  -----------
+id:person/anna-morley  Anna Morley
 <BLANKLINE>
 (1 row)
 """

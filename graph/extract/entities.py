@@ -3,13 +3,13 @@
 The model was trained on general news; on reports about police and public bodies it makes
 systematic errors that a few general rules fix:
 
-- an organisation named like a place ("Sussex Police", "South Yorkshire Police") is an
+- an organisation named like a place ("Westshire Police", "North Marsh Police") is an
   organisation: capitalised names that contain an organisation head word (Police, Office, Court,
   Inquiry, ...) are ``ORG`` (the organisation-name grammar, :func:`org_name_spans`);
 - ranks and job titles ("Detective Constable") are roles, never organisations, and are stripped
-  from the front of person names ("Constable Jo Shiner" -> "Jo Shiner");
+  from the front of person names ("Constable Anna Morley" -> "Anna Morley");
 - an all-capitals token whose letters are the initials of an organisation named in the document
-  ("IOPC" for "Independent Office for Police Conduct") is that organisation's acronym;
+  ("IPSO" for "Independent Police Standards Office") is that organisation's acronym;
 - a capitalised token equal to the surname of a person named in the document is that person
   (the model often tags a bare surname as ``ORG`` or ``GPE``);
 - entities never cross a line break, and never keep a leading "the" or a trailing "(".
@@ -96,9 +96,9 @@ def org_name_spans(doc: Doc) -> list[Span]:
     """Organisation names by the genre's name grammar.
 
     A run of capitalised words, possibly joined by "of", "for", "the", "and", "&", a possessive
-    after a title ("Attorney's Office") or a comma-enclosed place ("Omega, Georgia, Police
+    after a title ("Attorney's Office") or a comma-enclosed place ("Millbrook, Ohio, Police
     Department"), that contains an organisation head word. In a headline-style line the whole line
-    must be the name (so "Former X Police Chief Sentenced ..." is not one).
+    must be the name (so "Ex-Westshire Police Sergeant Jailed ..." is not one).
     """
     found: list[Span] = []
     for sent in doc.sents:
@@ -147,7 +147,7 @@ def org_name_spans(doc: Doc) -> list[Span]:
                 while k < sent.end and doc[k].lower_ in ORG_INNER:
                     k += 1
                 # only a name that already has its head takes a complement ("Office of the
-                # Inspector General"); "Chief of the X Police" is a title before a name
+                # Police Ombudsman"); "Chief of the X Police" is a title before a name
                 if (
                     k > j + 1
                     and k < sent.end
@@ -156,7 +156,7 @@ def org_name_spans(doc: Doc) -> list[Span]:
                 ):
                     j = k
                     continue
-                # possessive inside a name after a title: "U.S. Attorney's Office"
+                # possessive inside a name after a title: "District Attorney's Office"
                 if (
                     nxt.text in _POSSESSIVE
                     and title_before(doc, j + 1) <= j
@@ -165,7 +165,7 @@ def org_name_spans(doc: Doc) -> list[Span]:
                 ):
                     j += 2
                     continue
-                # "Omega, Georgia, Police Department": a place between commas, then heads
+                # "Millbrook, Ohio, Police Department": a place between commas, then heads
                 if (
                     nxt.text == ","
                     and j + 3 < sent.end
@@ -181,10 +181,10 @@ def org_name_spans(doc: Doc) -> list[Span]:
             heads = [t for t in span if _is_head(t)]
             if heads:
                 # trim trailing words after the last head unless they are capitalised name words
-                # of a longer name ("Independent Office for Police Conduct" keeps "Conduct")
+                # of a longer name ("Office for Police Integrity" keeps "Integrity")
                 if len(span) > 1 and span[0].lower_ == "former":
                     span = doc[span.start + 1 : span.end]
-                # stop at a title that follows the name ("Sussex Police Chief Constable")
+                # stop at a title that follows the name ("Westshire Police Chief Constable")
                 for t in span:
                     if (
                         t.i > span.start
@@ -268,7 +268,7 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             and span[0].is_sent_start
             and span[0].lemma_.lower() != span[0].lower_
         ):
-            continue  # a plural noun opening a sentence ("Failures by ...") is no name
+            continue  # a plural noun opening a sentence ("Delays by ...") is no name
         if span.label_ == "PERSON":
             span = _strip_titles(span)
             if span is None:
@@ -278,7 +278,7 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
     # the organisation-name grammar wins over the model's place and partial-org readings
     grammar = [Span(doc, s.start, s.end, label="ORG") for s in org_name_spans(doc)]
     for s in list(grammar):
-        # "Dame X Review Report" -> the inquiry's name without "Report"
+        # "the Harlow Review Report" -> the inquiry's name without "Report"
         if s[-1].lower_ in _TRAILING_REPORT and len(s) > 1 and _is_head(s[-2]):
             grammar.remove(s)
             grammar.append(Span(doc, s.start, s.end - 1, label="ORG"))
@@ -294,8 +294,8 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
     kept = [e for e in ents if not any(g.start < e.end and e.start < g.end for g in grammar)]
     ents = filter_spans(grammar + kept)
 
-    # acronyms: of organisations named in the document, or of lower-case phrases ("CSE" for
-    # "child sexual exploitation") which are then no organisation at all
+    # acronyms: of organisations named in the document, or of lower-case phrases ("PSD" for
+    # "professional standards department") which are then no organisation at all
     org_initials = {
         initials([t.text for t in e if not t.is_punct]) for e in ents if e.label_ == "ORG"
     }
@@ -344,7 +344,7 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
 
 
 def _lowercase_initials(doc: Doc) -> set[str]:
-    """Initials of every run of 2-6 lower-case words ("child sexual exploitation" -> "cse")."""
+    """Initials of every run of 2-6 lower-case words ("domestic violence unit" -> "dvu")."""
     out: set[str] = set()
     for sent in doc.sents:
         words = [t for t in sent if t.is_alpha]
@@ -359,8 +359,8 @@ def _lowercase_initials(doc: Doc) -> set[str]:
 def _typed_org_names(doc: Doc) -> list[Span]:
     """Names introduced by an organisation-type noun or followed by "council".
 
-    "the retailer Dunelm", "the supermarket chain Morrisons" -> ORG; "Rotherham council",
-    "Rotherham's council" -> ORG (a place with a lower-case council is the local authority).
+    "the retailer Halbrook", "the supermarket chain Fennimores" -> ORG; "Eastbury council",
+    "Eastbury's council" -> ORG (a place with a lower-case council is the local authority).
     """
     out: list[Span] = []
     for tok in doc:
