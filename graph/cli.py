@@ -61,6 +61,10 @@ class ExportFormat(StrEnum):
     trig = "trig"
     nquads = "nquads"
     jsonld = "jsonld"
+    html = "html"  # the interactive entity graph (graph/html.py), not RDF
+    graphml = "graphml"  # the entity graph for yEd and Cytoscape (graph/export.py), not RDF
+    gexf = "gexf"  # the entity graph for Gephi
+    csv = "csv"  # the entity graph as nodes.csv and edges.csv in the folder -o
 
 
 def _one_line(error: BaseException) -> str:
@@ -131,6 +135,23 @@ def build(
     base: Annotated[
         str | None, typer.Option(help="Base IRI of instances (default: the pipeline's).")
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes that parse and extract (each loads the model).")
+    ] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Parse and extract on a Dask cluster: tcp://HOST:PORT, or local (2 workers).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Build every document, even unchanged ones.")
+    ] = False,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(metavar="URL", help="Then push the store there (see `casegraph push`)."),
+    ] = None,
 ) -> None:
     """Read documents, extract their facts and store one named graph per document.
 
@@ -147,6 +168,14 @@ def build(
         options["model"] = model
     if base is not None:
         options["base"] = base
+    if workers != 1:
+        if cluster is not None:
+            raise typer.BadParameter("give --workers or --cluster", param_hint="--cluster")
+        options["workers"] = workers
+    if cluster is not None:
+        options["cluster"] = cluster
+    if force:
+        options["force"] = True
     err = _stderr()
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err
@@ -159,10 +188,14 @@ def build(
         report = build_graph(paths, store, progress=progress, **options)
     for error in report.errors:
         typer.echo(f"error: {_one_line(error)}", err=True)
+    skipped = len(getattr(report, "skipped", ()))
     err.print(
-        f"Stored {len(report.documents)} document(s), {report.triples} triples, in {store}",
+        f"Stored {len(report.documents)} document(s), {report.triples} triples, in {store}"
+        + (f"; {skipped} unchanged document(s) skipped" if skipped else ""),
         markup=False,
     )
+    if endpoint is not None:
+        push(endpoint, store)
     if report.errors:
         raise typer.Exit(1)
 
@@ -215,14 +248,35 @@ def export(
 ) -> None:
     """Write the graph to a file: turtle (all graphs merged), trig, nquads or jsonld (named graphs).
 
+    The entity graph (organisations, people, groups, places, allegations, outcomes and the facts
+    between them, each with its sentence) goes to graphml, gexf, or csv (-o names a folder).
+
     Example: casegraph export --format trig -o out/casegraph.trig
     """
+    if fmt is ExportFormat.csv:  # two files: nodes.csv and edges.csv
+        from graph.export import export_store  # networkx
+
+        if output == "-":
+            raise CasegraphError("The csv export writes two files: give a folder with -o DIR")
+        with _open_existing(store) as case_store:
+            written = export_store(case_store, "csv", output)
+        _stderr().print(f"Wrote {', '.join(map(str, written))} (csv)", markup=False)
+        return
     with _open_existing(store) as case_store:
-        if fmt is ExportFormat.jsonld:
+        if fmt is ExportFormat.html:
+            from graph.html import html_page  # networkx
+
+            data = html_page(case_store).encode("utf-8")
+        elif fmt is ExportFormat.jsonld:
             from graph.store import PREFIXES
 
             dataset = case_store.to_rdflib()
             data = dataset.serialize(format="json-ld", context=PREFIXES, indent=2, encoding="utf-8")
+        elif fmt in (ExportFormat.graphml, ExportFormat.gexf):
+            from graph.analysis import entity_graph
+            from graph.export import graph_bytes  # networkx
+
+            data = graph_bytes(entity_graph(case_store), fmt.value)
         else:
             data = case_store.dump(fmt.value)
     if output == "-":
@@ -294,25 +348,135 @@ def ask(store: StoreOption = DEFAULT_STORE) -> None:
 @_reports_errors
 def draw(
     output: Annotated[
-        str, typer.Option("--output", "-o", help="Image file to write (.png, .svg).")
+        str, typer.Option("--output", "-o", help="Image file to write (.png, .svg, .pdf).")
     ],
+    focus: Annotated[
+        str | None,
+        typer.Option(help="Draw only the part around this entity (label, other name or IRI)."),
+    ] = None,
+    depth: Annotated[int, typer.Option(min=0, help="Steps around --focus to include.")] = 1,
+    funnel_of: Annotated[
+        str | None,
+        typer.Option("--funnel", metavar="ORG", help="Draw the accountability funnel of ORG."),
+    ] = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
-    """Draw the entity graph (organisations, people, who investigated whom) as an image.
+    """Draw the entity graph, the part of it around one entity, or an accountability funnel.
 
-    Example: casegraph draw -o out/casegraph.png
+    Example: casegraph draw --focus "Westshire Police" --depth 2 -o out/wsp.png
     """
-    from graph.draw import draw_store  # networkx and matplotlib
+    from graph.draw import draw_funnel_store, draw_store  # networkx and matplotlib
 
+    if funnel_of is not None and focus is not None:
+        raise typer.BadParameter("give --focus or --funnel, not both", param_hint="--funnel")
     with _open_existing(store) as case_store:
-        draw_store(case_store, Path(output))
+        if funnel_of is not None:
+            draw_funnel_store(case_store, funnel_of, Path(output))
+        else:
+            draw_store(case_store, Path(output), focus=focus, depth=depth)
     _stderr().print(f"Wrote {output}", markup=False)
 
 
 @app.command()
 @_reports_errors
+def stats(
+    store: StoreOption = DEFAULT_STORE,
+    top: Annotated[int, typer.Option(min=0, help="How many central entities to list.")] = 10,
+) -> None:
+    """Count the nodes of each class and list the most central entities.
+
+    Example: casegraph stats --top 5
+    """
+    from graph.analysis import centrality, class_counts, components, entity_graph  # networkx
+
+    with _open_existing(store) as case_store:
+        counts = class_counts(case_store)
+        graph = entity_graph(case_store)
+    console = _stdout()
+    table = Table("class", "count", title="Nodes by class", title_justify="left")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+    parts = components(graph)
+    console.print(
+        f"Entity graph: {graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges, "
+        f"{len(parts):,} connected parts (largest {len(parts[0]) if parts else 0:,} nodes)",
+        markup=False,
+    )
+    ranked = centrality(graph, top=top)
+    columns = ("rank", "entity", "type", "degree", "betweenness", "pagerank")
+    central = Table(*columns, title="Most central entities (by PageRank)", title_justify="left")
+    for rank, (node, scores) in enumerate(ranked.items(), start=1):
+        data = graph.nodes[node]
+        central.add_row(
+            str(rank),
+            Text(str(data.get("label", node))),
+            str(data.get("type", "")),
+            str(scores["degree"]),
+            f"{scores['betweenness']:.3f}",
+            f"{scores['pagerank']:.3f}",
+        )
+    console.print(central)
+
+
+@app.command()
+@_reports_errors
+def funnel(
+    organisation: Annotated[
+        str, typer.Argument(metavar="ORG", help="Organisation: label, other name or IRI.")
+    ],
+    store: StoreOption = DEFAULT_STORE,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the funnel as JSON.")] = False,
+) -> None:
+    """Print the accountability funnel of an organisation: allegations down to dismissals.
+
+    Counts come from the facts about the organisation and its members; "unknown" means the
+    sources give no number. Every stage lists the sentences it was counted from.
+
+    Example: casegraph funnel "Westshire Police"
+    """
+    import json
+
+    from graph.analysis import funnel as accountability  # networkx
+
+    with _open_existing(store) as case_store:
+        result = accountability(case_store, organisation)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    console = _stdout()
+    title = f"Accountability funnel: {result.label}"
+    table = Table("stage", "count", "by type", "facts", title=title, title_justify="left")
+    for stage in result.stages:
+        table.add_row(
+            stage.label,
+            "unknown" if stage.count is None else f"{stage.count:,}",
+            Text(
+                ", ".join(
+                    f"{name} {'unknown' if n is None else n}" for name, n in stage.breakdown.items()
+                )
+            ),
+            str(len({fact["fact"] or fact["sentence"] for fact in stage.facts})),
+        )
+    console.print(table)
+    for stage in result.stages:
+        sentences = sorted({(f["char_begin"], f["evidence"]) for f in stage.facts if f["evidence"]})
+        if sentences:
+            console.print(Text(f"{stage.label}:", style="bold"))
+            for _, sentence in sentences:
+                console.print(Text(f"  - {sentence}"))
+
+
+@app.command()
+@_reports_errors
 def evaluate(
-    gold_dir: Annotated[str, typer.Argument(help="Folder of NAME.txt + NAME.gold.json files.")],
+    gold_dir: Annotated[
+        str | None, typer.Argument(help="Folder of NAME.txt + NAME.gold.json files.")
+    ] = None,
+    conll04: Annotated[
+        str | None,
+        typer.Option("--conll04", help="Score entities and Work_For on a CoNLL04 .jsonl file."),
+    ] = None,
     json_path: Annotated[
         str | None, typer.Option("--json", help="Also write the scores as JSON to this file.")
     ] = None,
@@ -321,21 +485,99 @@ def evaluate(
     ] = False,
     model: Annotated[str | None, typer.Option(help="spaCy model name.")] = None,
 ) -> None:
-    """Score extraction against annotated documents (each built alone, in memory).
+    """Score extraction against annotated documents or a CoNLL04 file.
+
+    Each annotated document (or CoNLL04 sentence) is built alone, in memory.
 
     Example: casegraph evaluate ../shared/eval/dev --misses
+    Example: casegraph evaluate --conll04 ../shared/eval/conll04/dev.jsonl
     """
     import json
 
-    from graph.evaluate import evaluate_dir, render_misses, render_table
-    from graph.pipeline import evaluation_builder  # imports spaCy
+    from graph import evaluate as ev
 
-    report = evaluate_dir(Path(gold_dir), evaluation_builder(model=model))
-    typer.echo(render_table(report))
-    if misses:
-        typer.echo(render_misses(report))
+    if (gold_dir is None) == (conll04 is None):
+        raise CasegraphError("evaluate needs either GOLD_DIR or --conll04 FILE (one of them)")
+    if conll04 is not None:
+        conll = ev.evaluate_conll04(conll04, lambda texts: ev.sentence_stores(texts, model=model))
+        typer.echo(ev.render_conll04(conll), nl=False)
+        if misses:
+            typer.echo(ev.render_conll04_misses(conll), nl=False)
+        data = conll.to_json()
+    else:
+        from graph.pipeline import evaluation_builder  # imports spaCy
+
+        report = ev.evaluate_dir(Path(gold_dir), evaluation_builder(model=model))
+        typer.echo(ev.render_table(report))
+        if misses:
+            typer.echo(ev.render_misses(report))
+        data = report.to_json(misses=misses)
     if json_path:
-        Path(json_path).write_text(json.dumps(report.to_json(misses=misses), indent=2) + "\n")
+        Path(json_path).write_text(json.dumps(data, indent=2) + "\n")
+
+
+@app.command()
+@_reports_errors
+def serve(
+    store: StoreOption = DEFAULT_STORE,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (the server has no authentication).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 7878,
+    timeout: Annotated[
+        int, typer.Option(min=1, metavar="SECONDS", help="Cancel queries that run longer.")
+    ] = 30,
+) -> None:
+    """Serve the store read-only over the SPARQL 1.1 Protocol (Oxigraph server) until Ctrl-C.
+
+    The query page is at / and the endpoint at /query. A build into the store is refused while
+    it is served. See docs/serving.md.
+
+    Example: casegraph serve --port 7878   (then open http://127.0.0.1:7878/)
+    """
+    from graph.serve import serve as serve_store
+
+    def announce(server: Any) -> None:
+        _stderr().print(
+            f"Serving {store} at {server.url} (SPARQL endpoint {server.query_url}); "
+            "press Ctrl-C to stop",
+            markup=False,
+            soft_wrap=True,
+        )
+
+    serve_store(store, host, port, timeout, announce=announce)
+
+
+@app.command()
+@_reports_errors
+def push(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            "--graph-store",
+            metavar="URL",
+            help="The remote store's Graph Store Protocol URL (Oxigraph: http://HOST:7878/store, "
+            "Fuseki: http://HOST:3030/DATASET/data).",
+        ),
+    ],
+    store: StoreOption = DEFAULT_STORE,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, metavar="SECONDS", help="Wait this long for each request.")
+    ] = 60.0,
+) -> None:
+    """Copy every named graph of the store to a remote SPARQL store (HTTP PUT, replacing each).
+
+    Example: casegraph push --endpoint http://localhost:7878/store
+    """
+    from graph.remote import push_store
+
+    report = push_store(store, endpoint, timeout=timeout)
+    _stderr().print(
+        f"Pushed {len(report.graphs)} graph(s), {report.triples} triples, to {endpoint}",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def main() -> None:

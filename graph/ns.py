@@ -40,7 +40,7 @@ class CG(DefinedNamespace):
     cg:Sentence, a cg:confidence and the cg:extractor rule that produced it."""
 
     Group: URIRef
-    """An unnamed set of people that the text counts or that an outcome applies to ('47
+    """An unnamed set of people that the text counts or that an outcome applies to ('38
     officers', 'complainants', 'a detective constable'). Groups are local to their document and
     never merge across documents."""
 
@@ -91,6 +91,11 @@ class CG(DefinedNamespace):
 
     confidence: URIRef
     """How confident the extractor is in the fact, a decimal from 0 to 1."""
+
+    contentHash: URIRef
+    """SHA-256 (hex) of what the document graph was built from: the document's id, title, source
+    and text and the version of the extraction pipeline and model. A rebuild skips a document
+    whose hash is unchanged."""
 
     count: URIRef
     """How many the text counts: people in a group, allegations in an allegation, people an

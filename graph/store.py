@@ -38,11 +38,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyoxigraph import NamedNode, RdfFormat, Store, parse, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse, serialize
 
 from graph.errors import StoreError
 
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples
 
 __all__ = [
+    "CONTENT_HASH",
     "DEFAULT_BASE",
     "DUMP_FORMATS",
     "PREFIXES",
@@ -96,6 +98,9 @@ _DATA = "oxigraph"
 _DOCUMENTS_QUERY = (
     "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a <https://w3id.org/casegraph/ontology#Document> } }"
 )
+
+#: ``<document> cg:contentHash "..."`` in a document's graph: what the graph was built from.
+CONTENT_HASH = NamedNode("https://w3id.org/casegraph/ontology#contentHash")
 
 
 class CaseStore:
@@ -200,6 +205,34 @@ class CaseStore:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    @staticmethod
+    @contextmanager
+    def reader_lock(path: str | os.PathLike[str]) -> Iterator[tuple[Path, int]]:
+        """Hold the shared (reader) lock of an existing store without opening its database.
+
+        For another process that reads the database, such as ``casegraph serve``'s Oxigraph
+        server. Yields ``(database folder, lock file descriptor)``: give the descriptor to that
+        process (``subprocess.Popen(pass_fds=...)``) so the lock lasts as long as it runs.
+
+        Raises
+        ------
+        StoreError
+            As :meth:`open` with ``read_only=True``: no store, not a casegraph store, or a writer.
+        """
+        folder, name = Path(path), str(path)
+        if folder.exists() and not folder.is_dir():
+            raise StoreError(f"Store '{name}' is not a casegraph store (it is a file)")
+        if not folder.exists() or not any(folder.iterdir()):
+            raise StoreError(f"Store '{name}' does not exist; run `casegraph build` first")
+        if not (folder / _LOCK).exists():
+            _check_marker(folder, name)  # never put a lock file into a foreign folder
+        fd = _lock(folder / _LOCK, name, exclusive=False)
+        try:
+            _check_marker(folder, name)
+            yield folder / _DATA, fd
+        finally:
+            _unlock(fd)
+
     @property
     def oxigraph(self) -> Store:
         """The underlying :class:`pyoxigraph.Store`.
@@ -223,7 +256,8 @@ class CaseStore:
         batch
             ``(graph IRI, N-Triples bytes)`` pairs, one per document. The whole batch is read and
             parsed before anything is written, so a malformed document stops the batch before it
-            touches the store.
+            touches the store. The batch is written with one bulk load (each bulk load writes
+            new files to disk and costs about 0.1 s however small it is: pass many documents).
 
         Returns
         -------
@@ -235,25 +269,30 @@ class CaseStore:
         ValueError
             When an IRI or a document's N-Triples is malformed (a bug upstream, not user input).
         """
-        items = []
-        total = 0
+        graphs: list[NamedNode] = []
+        quads: list[Quad] = []
+        hashes: list[Quad] = []
         for iri, data in batch:
             graph = _named_node(iri)
             try:
-                total += sum(1 for _ in parse(input=data, format=RdfFormat.N_TRIPLES))
+                for t in parse(input=data, format=RdfFormat.N_TRIPLES):
+                    quad = Quad(t.subject, t.predicate, t.object, graph)
+                    (hashes if t.predicate == CONTENT_HASH else quads).append(quad)
             except SyntaxError as error:
                 raise ValueError(f"Graph <{iri}> is not valid N-Triples: {error}") from error
-            items.append((graph, data))
+            graphs.append(graph)
         store = self.oxigraph
-        for graph, data in items:
-            # Not atomic: remove_graph is one transaction and bulk_load writes SST files outside
-            # any transaction, so a crash or disk error in between can leave this one document
-            # missing or partly loaded (never mixed with its old version). Building it again
-            # repairs it; the exclusive lock keeps readers out while this runs.
+        # Not atomic: remove_graph is one transaction per graph and bulk_extend writes SST files
+        # outside any transaction, so a crash or disk error in between can leave a document
+        # missing or partly loaded (never mixed with its old version). The content hashes go in
+        # last, in one transaction, so such a document has no hash and the next build redoes it;
+        # the exclusive lock keeps readers out while this runs.
+        for graph in graphs:
             store.remove_graph(graph)
-            store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=graph)
+        store.bulk_extend(quads)
+        store.extend(hashes)
         store.flush()  # else the first reopen after a large load can stall for seconds
-        return total
+        return len(quads) + len(hashes)
 
     def ensure_graph(self, iri: str, ntriples: bytes) -> int:
         """(Re)load one graph, such as the ontology graph, from N-Triples bytes.
@@ -285,6 +324,16 @@ class CaseStore:
     def document_iris(self) -> list[str]:
         """Return the IRIs of the document graphs (graphs typed ``cg:Document``), sorted."""
         return sorted(solution["g"].value for solution in self.oxigraph.query(_DOCUMENTS_QUERY))
+
+    def content_hash(self, iri: str) -> str | None:
+        """Return the ``cg:contentHash`` stated in the document graph ``iri``, or None.
+
+        A point lookup (no SPARQL), cheap enough to ask once per document of a build.
+        """
+        graph = _named_node(iri)
+        for quad in self.oxigraph.quads_for_pattern(graph, CONTENT_HASH, None, graph):
+            return quad.object.value
+        return None
 
     def count_quads(self) -> int:
         """Return the number of quads in all graphs."""

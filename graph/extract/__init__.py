@@ -59,7 +59,8 @@ def extract(doc: Doc, source: SourceDocument, name_victims: bool = False) -> Ext
             if m not in known:
                 known.add(m)
                 extra.append(m)
-    sentences = tuple(TextSpan(s.start_char, s.end_char).strip(doc.text) for s in doc.sents)
+    text = source.text  # == doc.text, which spaCy rebuilds from the tokens on every access
+    sentences = tuple(TextSpan(s.start_char, s.end_char).strip(text) for s in doc.sents)
     return Extraction(
         document=source,
         sentences=tuple(s for s in sentences if s.end > s.start),
