@@ -133,8 +133,21 @@ WRONGDOING = frozenset(
 
 
 def sentence_span(tok: Token) -> TextSpan:
-    """The character span of the sentence ``tok`` is in: a fact's evidence."""
-    return TextSpan(tok.sent.start_char, tok.sent.end_char)
+    """The character span of the sentence ``tok`` is in: a fact's evidence.
+
+    ``Token.sent`` walks the parse on every access; the spans of a document's sentences are
+    computed once and kept in ``Doc.user_data``.
+    """
+    doc = tok.doc
+    spans = doc.user_data.get("cg_sentence_spans")
+    if spans is None:
+        spans = [None] * len(doc)
+        for sent in doc.sents:
+            span = TextSpan(sent.start_char, sent.end_char)
+            for i in range(sent.start, sent.end):
+                spans[i] = span
+        doc.user_data["cg_sentence_spans"] = spans
+    return spans[tok.i]
 
 
 def clause_verb(tok: Token) -> Token:
@@ -257,7 +270,17 @@ def _own_subject(verb: Token) -> Token | None:
 
 
 def findings(doc: Doc, index: MentionIndex) -> Iterator[Finding]:
-    """Clauses that an inquiry, its report or an official says it found or concluded."""
+    """Clauses that an inquiry, its report or an official says it found or concluded.
+
+    Computed once per document and mention index (several extractors read them).
+    """
+    key = ("cg_findings", id(index))
+    if key not in doc.user_data:
+        doc.user_data[key] = list(_findings(doc, index))
+    return iter(doc.user_data[key])
+
+
+def _findings(doc: Doc, index: MentionIndex) -> Iterator[Finding]:
     for verb in doc:
         if verb.lemma_.lower() not in FINDING_VERBS or verb.pos_ != "VERB":
             continue
@@ -335,9 +358,11 @@ def is_heading(tok: Token, text: str | None = None) -> bool:
         return False
     if len(words) > 16 or words[0].text in {"-", "–", "•", "*", "·"} or words[0].like_num:
         return False
-    before = text[: words[0].idx].rsplit("\n", 1)[-1]
-    after = text[words[-1].idx + len(words[-1].text) :].split("\n", 1)[0]
-    return not before.strip() and not after.strip()
+    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return not text[line_start:start].strip() and not text[end:line_end].strip()
 
 
 def pronoun_antecedent(pron: Token, index: MentionIndex, paragraphs: int = 3) -> Mention | None:

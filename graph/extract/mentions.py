@@ -207,11 +207,11 @@ def group_mention(tok: Token) -> Mention | None:
 def _role_group(tok: Token) -> Mention | None:
     """An unnamed individual described by a rank or title: "a Detective Constable"."""
     doc = tok.doc
-    n = title_length(doc, tok.i, tok.sent.end)
-    if not n or tok.i == 0:
-        return None
+    if tok.i == 0 or doc[tok.i - 1].lower_ not in {"a", "an", "the", "one"}:
+        return None  # cheap test first: this runs on every token
     det = doc[tok.i - 1]
-    if det.lower_ not in {"a", "an", "the", "one"}:
+    n = title_length(doc, tok.i, tok.sent.end)
+    if not n:
         return None
     end = tok.i + n
     if end < len(doc) and doc[end].ent_type_ == "PERSON":
