@@ -152,6 +152,14 @@ def build(
         str | None,
         typer.Option(metavar="URL", help="Then push the store there (see `casegraph push`)."),
     ] = None,
+    name_victims: Annotated[
+        bool,
+        typer.Option(
+            "--name-victims",
+            help="Opt-in: name persons the text marks as victims (only where their names are "
+            "public and central, such as a death in custody).",
+        ),
+    ] = False,
 ) -> None:
     """Read documents, extract their facts and store one named graph per document.
 
@@ -176,6 +184,8 @@ def build(
         options["cluster"] = cluster
     if force:
         options["force"] = True
+    if name_victims:
+        options["name_victims"] = True
     err = _stderr()
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err

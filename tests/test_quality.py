@@ -129,3 +129,31 @@ def test_quality_one_node_per_organisation_across_dev_documents(nlp):
     assert rows
     assert all(int(n) == 1 for _, n, _ in rows), [r for r in rows if int(r[1]) > 1]
     assert any(int(d) > 1 for *_, d in rows), "expected an organisation shared by two documents"
+
+
+def test_quality_victims_named_only_on_request(tmp_path):
+    """A victim named in the text is no Person node by default; --name-victims opts in."""
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+
+    text = (
+        "Westshire Police officer charged after death in custody\n"
+        "PC Tom Reed of Westshire Police has been charged with manslaughter after the death of "
+        "Daniel Okoro, who died in a police cell in 2021.\n"
+    )
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    labels = {}
+    for flag in ([], ["--name-victims"]):
+        store = tmp_path / f"store{len(flag)}"
+        result = runner.invoke(app, ["build", str(tmp_path / "doc.txt"), "--store", str(store)])
+        if flag:
+            result = runner.invoke(
+                app, ["build", str(tmp_path / "doc.txt"), "--store", str(store), *flag]
+            )
+        assert result.exit_code == 0, result.output
+        with CaseStore.open(store, read_only=True) as case_store:
+            labels[bool(flag)] = {label for _, label in run_query(case_store, PERSONS).rows}
+    assert "Tom Reed" in labels[False] and "Daniel Okoro" not in labels[False]
+    assert "Daniel Okoro" in labels[True]
