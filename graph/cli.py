@@ -330,12 +330,18 @@ def validate(store: StoreOption = DEFAULT_STORE) -> None:
 
 @app.command()
 @_reports_errors
-def ask(store: StoreOption = DEFAULT_STORE) -> None:
+def ask(
+    store: StoreOption = DEFAULT_STORE,
+    full: Annotated[
+        bool, typer.Option("--full", help="Also show the columns of IRIs (hidden by default).")
+    ] = False,
+) -> None:
     """Answer the bundled competency questions, one table each.
 
     Example: casegraph ask --store casegraph.store
     """
     from graph.ontology import competency_queries  # rdflib
+    from graph.query import without_iri_columns
 
     console = _stdout()
     failed = 0
@@ -348,7 +354,7 @@ def ask(store: StoreOption = DEFAULT_STORE) -> None:
                 typer.echo(f"error: {competency.name}: {_one_line(error)}", err=True)
                 failed += 1
                 continue
-            _print_result(console, result)
+            _print_result(console, result if full else without_iri_columns(result))
             console.print()
     if failed:
         raise typer.Exit(1)

@@ -48,7 +48,15 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QueryTriples
 from graph.errors import QueryError
 from graph.store import PREFIXES
 
-__all__ = ["FORMATS", "QueryResult", "compact_iri", "display_rows", "format_result", "run_query"]
+__all__ = [
+    "FORMATS",
+    "QueryResult",
+    "compact_iri",
+    "display_rows",
+    "format_result",
+    "run_query",
+    "without_iri_columns",
+]
 
 #: Output formats of :func:`format_result`.
 FORMATS = ("table", "csv", "tsv", "json")
@@ -202,6 +210,28 @@ def display_rows(result: QueryResult) -> list[tuple[str, ...]]:
     A result built by hand, without ``terms``, shows its ``rows`` as they are.
     """
     return [tuple(_display(term) for term in row) for row in result.terms or result.rows]
+
+
+def without_iri_columns(result: QueryResult) -> QueryResult:
+    """The result without the columns that hold only IRIs, for reading by people.
+
+    The competency queries return the IRIs of the things they name, for linking; on screen the
+    labels and sentences say the same. A result with no other column is returned as it is.
+    """
+    if not result.terms or not result.columns:
+        return result
+    keep = [
+        i
+        for i in range(len(result.columns))
+        if any(row[i] is not None and not isinstance(row[i], NamedNode) for row in result.terms)
+    ]
+    if not keep or len(keep) == len(result.columns):
+        return result
+    return QueryResult(
+        columns=[result.columns[i] for i in keep],
+        rows=[tuple(row[i] for i in keep) for row in result.rows],
+        terms=[tuple(row[i] for i in keep) for row in result.terms],
+    )
 
 
 # -- checking ----------------------------------------------------------------------------------

@@ -126,3 +126,19 @@ def test_competency_7_every_fact_has_its_sentence(seed_store):
     for r in rows:
         begin, end = int(r["begin"]), int(r["end"])
         assert text[begin:end] == r["text"]
+
+
+def test_competency_ask_hides_iri_columns_unless_full(seed_store):
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+
+    runner = CliRunner()
+    short = runner.invoke(app, ["ask", "--store", str(seed_store.path)], terminal_width=200)
+    full = runner.invoke(
+        app, ["ask", "--full", "--store", str(seed_store.path)], terminal_width=200
+    )
+    assert short.exit_code == 0 and full.exit_code == 0, short.output + full.output
+    assert "Independent Office for Police" in short.output
+    assert "id:fact/" not in short.output and "id:doc/" not in short.output
+    assert "id:fact/" in full.output
