@@ -117,12 +117,16 @@ _NO_SANCTION = "no-sanction"
 
 _CG = "https://w3id.org/casegraph/ontology#"
 
+# Entity triples are repeated in every document that names the entity; pyoxigraph 0.5 repeats
+# them once per graph in the union default graph, so joins on them are made inside one graph.
 _ENTITIES_QUERY = """
 SELECT DISTINCT ?entity ?type ?label ?count WHERE {
   VALUES ?type { cg:Organisation cg:Person cg:Group cg:Place }
-  ?entity a ?type .
-  OPTIONAL { ?entity rdfs:label ?label }
-  OPTIONAL { ?entity cg:count ?count }
+  GRAPH ?g {
+    ?entity a ?type .
+    OPTIONAL { ?entity rdfs:label ?label }
+    OPTIONAL { ?entity cg:count ?count }
+  }
 }"""
 
 _ALT_LABELS_QUERY = """
@@ -134,12 +138,14 @@ SELECT DISTINCT ?entity ?alt WHERE {
 # The sentence holding the mention that gave a counted group its label ("38 officers").
 _COUNT_SENTENCE_QUERY = """
 SELECT DISTINCT ?entity ?sentence ?text ?doc ?begin ?end WHERE {
-  ?entity a cg:Group ; cg:count ?count ; rdfs:label ?label ; cg:mention ?mention .
-  ?mention nif:anchorOf ?anchor ; nif:beginIndex ?at ; nif:referenceContext ?doc .
-  FILTER(STR(?anchor) = STR(?label))
-  ?sentence a cg:Sentence ; nif:referenceContext ?doc ; nif:beginIndex ?begin ;
-            nif:endIndex ?end ; nif:anchorOf ?text .
-  FILTER(?begin <= ?at && ?at < ?end)
+  GRAPH ?g {
+    ?entity a cg:Group ; cg:count ?count ; rdfs:label ?label ; cg:mention ?mention .
+    ?mention nif:anchorOf ?anchor ; nif:beginIndex ?at ; nif:referenceContext ?doc .
+    FILTER(STR(?anchor) = STR(?label))
+    ?sentence a cg:Sentence ; nif:referenceContext ?doc ; nif:beginIndex ?begin ;
+              nif:endIndex ?end ; nif:anchorOf ?text .
+    FILTER(?begin <= ?at && ?at < ?end)
+  }
 }"""
 
 _FACTS_QUERY = """
@@ -442,7 +448,7 @@ def centrality(
     - ``degree``: the number of fact edges at the entity, in and out.
     - ``betweenness``: normalised betweenness on the undirected simple graph (how often the entity
       lies on a shortest connection between two others). With ``samples`` (default: all nodes up
-      to 1,000, else 500), an estimate from that many seeded source nodes.
+      to 1,000, else 100), an estimate from that many seeded source nodes.
     - ``pagerank``: PageRank (alpha 0.85) on the directed multigraph, parallel facts adding weight:
       high for entities that many facts point at (the accused, the investigated, employers).
 
@@ -488,7 +494,7 @@ def centrality(
         return {}
     undirected = nx.Graph(G.to_undirected(as_view=True))
     n = undirected.number_of_nodes()
-    k = samples if samples is not None else (None if n <= 1000 else 500)
+    k = samples if samples is not None else (None if n <= 1000 else 100)
     betweenness = nx.betweenness_centrality(
         undirected, k=None if k is None or k >= n else k, seed=0, normalized=True
     )
