@@ -45,8 +45,13 @@ format: install-dev
 test: lint
 	$(PY) -m pytest
 
+# Benchmarks print figures and assert nothing; they take about 45 minutes (the query benchmark
+# builds a store of a million triples under /tmp/casegraph-bench). See bench/README.md.
 bench: install
 	$(PY) bench/cli_timing.py
+	$(PY) bench/throughput.py --json bench/results/throughput.json
+	$(PY) bench/queries.py --json bench/results/queries.json
+	$(PY) bench/plot.py --out bench/results
 
 clean:
 	rm -rf $(VENV) $(STORE) $(OUT) .pytest_cache .ruff_cache
