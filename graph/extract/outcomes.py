@@ -29,8 +29,10 @@ from .clauses import (
     clause_subject,
     clause_verb,
     count_of,
+    finding_outcome_type,
     findings,
     is_negated,
+    sentence_span,
 )
 from .entities import title_length
 from .mentions import MentionIndex, group_mention
@@ -433,21 +435,11 @@ def _finding_outcomes(index: MentionIndex, skip) -> Iterator[Outcome]:
     """'The report concluded the force failed ...' -> criticised; 'She found that X abused ...'
     -> sustained."""
     for f in findings(index.doc, index):
-        sent = f.verb.sent
-        evidence = TextSpan(sent.start_char, sent.end_char)
+        evidence = sentence_span(f.verb)
         if any(x.overlaps(evidence) for x in skip):
             continue
-        if f.subject.type == "Person" and f.wrongdoing:
-            slug = "sustained"
-        elif (f.negative or f.wrongdoing) and (
-            f.subject.type == "Organisation"
-            or (
-                f.subject.type == "Group"
-                and index.in_span(f.subject.span.start, f.subject.span.end, ("Organisation",))
-            )
-        ):
-            slug = "criticised"  # an organisation, or a group named with its organisation
-        else:
+        slug = finding_outcome_type(f, index)
+        if slug is None:
             continue
         yield Outcome(
             type=slug,
