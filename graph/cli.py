@@ -515,7 +515,9 @@ def evaluate(
     if (gold_dir is None) == (conll04 is None):
         raise CasegraphError("evaluate needs either GOLD_DIR or --conll04 FILE (one of them)")
     if conll04 is not None:
-        conll = ev.evaluate_conll04(conll04, lambda texts: ev.sentence_stores(texts, model=model))
+        from graph.pipeline import sentence_stores  # imports spaCy
+
+        conll = ev.evaluate_conll04(conll04, lambda texts: sentence_stores(texts, model=model))
         typer.echo(ev.render_conll04(conll), nl=False)
         if misses:
             typer.echo(ev.render_conll04_misses(conll), nl=False)

@@ -19,7 +19,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1736,22 +1736,3 @@ def evaluate_conll04(
     if next(stores, _END) is not _END:
         raise ValueError(f"extract returned more stores than the {len(records)} sentences")
     return Conll04Report(totals=totals, sentences=n, missed=dict(missed), spurious=dict(spurious))
-
-
-def sentence_stores(texts: list[str], nlp=None, *, model: str | None = None) -> Iterator[ox.Store]:
-    """Build each text as a document of its own, in a fresh in-memory store, and yield the store.
-
-    The ``extract`` argument of :func:`evaluate_conll04`. Texts are parsed in one ``nlp.pipe``
-    stream; each store is dropped once the caller asks for the next one.
-    """
-    from .model import SourceDocument
-    from .nlp import load_pipeline
-    from .pipeline import build_documents  # imports spaCy
-    from .store import CaseStore
-
-    nlp = nlp or load_pipeline(model)
-    for i, text in enumerate(texts):
-        source = SourceDocument(doc_id=f"s{i}", text=text, title=text[:60], source=f"sentence {i}")
-        with CaseStore.open(None) as store:
-            build_documents([source], store, nlp)
-            yield store.oxigraph

@@ -41,6 +41,7 @@ from .resolve import resolve
 from .store import CaseStore
 
 if TYPE_CHECKING:
+    from pyoxigraph import Store
     from spacy.language import Language
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "evaluation_builder",
     "pipeline_fingerprint",
     "process",
+    "sentence_stores",
 ]
 
 #: A load batch is written when it holds this many documents ...
@@ -506,3 +508,22 @@ def evaluation_builder(nlp: Language | None = None, *, model: str | None = None)
             yield store.oxigraph
 
     return build_one
+
+
+def sentence_stores(
+    texts: Iterable[str], nlp: Language | None = None, *, model: str | None = None
+) -> Iterator[Store]:
+    """Build each text as a document of its own in a fresh in-memory store, and yield the store.
+
+    The ``extract`` argument of :func:`graph.evaluate.evaluate_conll04` (one store per
+    sentence, like :func:`evaluation_builder` for whole documents); each store is dropped when
+    the caller asks for the next one.
+    """
+    from .nlp import load_pipeline
+
+    nlp = nlp or load_pipeline(model)
+    for i, text in enumerate(texts):
+        source = SourceDocument(doc_id=f"s{i}", text=text, title=text[:60], source=f"sentence {i}")
+        with CaseStore.open(None) as store:
+            build_documents([source], store, nlp)
+            yield store.oxigraph

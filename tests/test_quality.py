@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 from conftest import DEV, SHARED, needs_shared
 
-from graph.evaluate import evaluate_conll04, evaluate_dir, sentence_stores
+from graph.evaluate import evaluate_conll04, evaluate_dir
 from graph.ingest import read_documents
 from graph.model import SourceDocument
-from graph.pipeline import build_documents, evaluation_builder
+from graph.pipeline import build_documents, evaluation_builder, sentence_stores
 from graph.query import run_query
 from graph.store import CaseStore
 
