@@ -1,9 +1,10 @@
 """Resolution: mentions to entities, within one document.
 
 - Organisations: mentions whose names agree once "the", legal suffixes ("Limited") and a leading
-  nationality word are dropped are one organisation; an acronym joins the organisation whose
-  initials it spells; a definite description ("the force", "our force") joins its antecedent:
-  the nearest organisation before it whose head is compatible ("the force" -> a police force);
+  nationality word are dropped are one organisation; an acronym joins the organisation that it
+  follows in brackets ("Name (ACRONYM)") or else whose initials it spells; a definite
+  description ("the force", "our force") joins its antecedent: the nearest organisation before
+  it whose head is compatible ("the force" -> a police force);
   "our ..." the document's most mentioned compatible organisation. The canonical name is the
   longest full name; every other surface form becomes an alias.
 - Persons: a bare surname or a shorter form joins the one person with that surname and the same
@@ -122,10 +123,18 @@ def _resolve_orgs(mentions: list[Mention]) -> dict[Mention, str]:
     for key, ms in clusters.items():
         for m in ms:
             rep[m] = key
-    for a in acronyms:
+    defined: dict[str, tuple[str, ...]] = {}
+    for a in sorted(acronyms, key=lambda m: m.span.start):
         match = [
             k for k, ms in clusters.items() if any(initials(m.name.split()) == a.name for m in ms)
         ]
+        # "Name (ACRONYM)": the acronym in brackets right after a name is that organisation's,
+        # here and wherever it recurs
+        defines = [rep[m] for m in named if m in rep and 0 < a.span.start - m.span.end <= 2]
+        if defines:
+            defined.setdefault(a.name, defines[0])
+        if a.name in defined:
+            match.insert(0, defined[a.name])
         if match:
             rep[a] = match[0]
         else:

@@ -30,12 +30,14 @@ DEV_F1_FLOORS = {
     "allegation": 0.79,
     "statement": 0.95,
 }
-#: metric -> lowest acceptable F1 on the CoNLL04 development split.
+#: metric -> lowest acceptable F1 on the CoNLL04 development split ("ent.exact": Peop, Org and
+#: Loc, the types casegraph maps; "+Other" keeps the unmapped "Other" gold entities).
 CONLL04_F1_FLOORS = {
-    "ent.exact": 0.65,
-    "ent.trimmed": 0.68,
-    "Work_For.exact": 0.50,
-    "Work_For.trimmed": 0.62,
+    "ent.exact": 0.745,
+    "ent.trimmed": 0.77,
+    "ent.exact+Other": 0.69,
+    "Work_For.exact": 0.52,
+    "Work_For.trimmed": 0.64,
 }
 
 

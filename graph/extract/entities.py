@@ -17,12 +17,15 @@ systematic errors that a few general rules fix:
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from .lexicon import (
     ACRONYM_STOP,
     HONORIFICS,
+    LEGAL_SUFFIXES,
     ORG_HEADS,
     ORG_INNER,
     ORG_TYPE_NOUNS,
@@ -97,7 +100,8 @@ def org_name_spans(doc: Doc) -> list[Span]:
 
     A run of capitalised words, possibly joined by "of", "for", "the", "and", "&", a possessive
     after a title ("Attorney's Office") or a comma-enclosed place ("Millbrook, Ohio, Police
-    Department"), that contains an organisation head word. In a headline-style line the whole line
+    Department"), that contains an organisation head word or ends in a legal suffix ("Harlan
+    Freight Corp."). In a headline-style line the whole line
     must be the name (so "Ex-Westshire Police Sergeant Jailed ..." is not one).
     """
     found: list[Span] = []
@@ -147,12 +151,14 @@ def org_name_spans(doc: Doc) -> list[Span]:
                 while k < sent.end and doc[k].lower_ in ORG_INNER:
                     k += 1
                 # only a name that already has its head takes a complement ("Office of the
-                # Police Ombudsman"); "Chief of the X Police" is a title before a name
+                # Police Ombudsman"); "Chief of the X Police" is a title before a name; after a
+                # legal suffix "of" gives the company's place ("Acme Corp. of Boston")
                 if (
                     k > j + 1
                     and k < sent.end
                     and _capitalised(doc[k])
                     and any(_is_head(t) for t in doc[i : j + 1])
+                    and doc[j].lower_ not in LEGAL_SUFFIXES
                 ):
                     j = k
                     continue
@@ -179,6 +185,10 @@ def org_name_spans(doc: Doc) -> list[Span]:
                 break
             span = doc[i : j + 1]
             heads = [t for t in span if _is_head(t)]
+            if len(span) > 1 and span[-1].lower_ in LEGAL_SUFFIXES:
+                found.append(span)  # "Harlan Freight Corp."
+                i = j + 1
+                continue
             if heads:
                 # trim trailing words after the last head unless they are capitalised name words
                 # of a longer name ("Office for Police Integrity" keeps "Integrity")
@@ -256,8 +266,12 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             continue  # "Detective Constable" is a rank, not an organisation
         if span.label_ == "ORG" and len(span) == 1 and span[0].lower_ in ACRONYM_STOP:
             continue
-        if span.label_ == "ORG" and span.text in _TIME_ZONES:
-            continue  # "1300 GMT"
+        if span.label_ == "ORG" and span[0].text in _TIME_ZONES:
+            continue  # "GMT", "GMT 2 Feb 94"
+        if span.label_ == "ORG":
+            span, place = _split_company_place(span)
+            if place is not None:
+                ents.append(place)
         if span.label_ == "ORG" and _person_like(span):
             span = Span(doc, span.start, span.end, label="PERSON")
         elif span.label_ in {"ORG", "FAC"} and _place_like(span):
@@ -284,6 +298,12 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             grammar.append(Span(doc, s.start, s.end - 1, label="ORG"))
     grammar += _typed_org_names(doc)
     grammar += _dateline_spans(doc)
+    grammar += _credit_line_spans(doc)
+    grammar += [
+        place
+        for g in grammar
+        if g[-1].lower_ in LEGAL_SUFFIXES and (place := _company_place(doc, g.end)) is not None
+    ]
     persons = [e for e in ents if e.label_ == "PERSON"]
     # a country the model knows ("Soviet Union", "United Kingdom") stays a place
     places = {(e.start, e.end) for e in ents if e.label_ in {"GPE", "LOC"}}
@@ -312,11 +332,21 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
         )
     ]
     taken = {t.i for e in ents for t in e}
+    # "the National Workers' Union (UNT)": an acronym in brackets right after an organisation
+    # is its short name, whatever its initials
+    defined = {
+        e.end + 1
+        for e in ents
+        if e.label_ == "ORG"
+        and e.end + 2 < len(doc)
+        and doc[e.end].text == "("
+        and doc[e.end + 2].text == ")"
+    }
     extra: list[Span] = []
     for tok in doc:
         if tok.i in taken or not is_acronym(tok):
             continue
-        if tok.text in org_initials:
+        if tok.text in org_initials or tok.i in defined:
             extra.append(Span(doc, tok.i, tok.i + 1, label="ORG"))
 
     # bare surnames of persons named in the document
@@ -341,6 +371,25 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             continue  # part of another capitalised name
         extra.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
     return tuple(sorted(filter_spans(ents + extra), key=lambda s: s.start))
+
+
+def _split_company_place(span: Span) -> tuple[Span, Span | None]:
+    """ "Acme Corp. of Boston" -> the company "Acme Corp." and the place "Boston" (GPE)."""
+    doc = span.doc
+    for t in span[:-2]:
+        if t.lower_ in LEGAL_SUFFIXES and doc[t.i + 1].lower_ == "of":
+            return Span(doc, span.start, t.i + 1, label="ORG"), _company_place(doc, t.i + 1)
+    return span, None
+
+
+def _company_place(doc: Doc, i: int) -> Span | None:
+    """The place in "of Boston" at token ``i`` after a company's legal suffix."""
+    if i >= len(doc) or doc[i].lower_ != "of":
+        return None
+    end = i + 1
+    while end < len(doc) and doc[end].sent_start != 1 and _capitalised(doc[end]):
+        end += 1
+    return Span(doc, i + 1, end, label="GPE") if end > i + 1 else None
 
 
 def _lowercase_initials(doc: Doc) -> set[str]:
@@ -442,6 +491,11 @@ def _person_like(span: Span) -> bool:
     root = span.root
     if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in _PERSON_VERBS:
         return True
+    # "Ann Lee, Bo Dent and X": a name listed with persons
+    conjuncts = [root.head] if root.dep_ == "conj" else []
+    conjuncts += [c for c in root.children if c.dep_ == "conj"]
+    if conjuncts and all(c.ent_type_ == "PERSON" for c in conjuncts):
+        return True
     return root.dep_ == "poss" and root.head.lower_ in _PERSON_POSSESSED
 
 
@@ -456,11 +510,21 @@ def _dateline_spans(doc: Doc) -> list[Span]:
         j = i
         while j < sent.end and doc[j].is_alpha and doc[j].is_upper and len(doc[j]) > 1:
             j += 1
-        if j == i or j >= sent.end or doc[j].text != ",":
+        if j == i or j >= sent.end:
+            continue
+        if doc[j].text == "(":
+            # "MEXICO CITY (AP) --": no comma, but the agency in brackets ends the dateline
+            close = next(
+                (m for m in range(j + 1, min(j + 5, sent.end)) if doc[m].text == ")"), None
+            )
+            after = [t for t in doc[close + 1 : sent.end] if not t.is_space][:1] if close else None
+            if close is None or j - i > 4 or (after and after[0].text not in _DASHES):
+                continue
+        elif doc[j].text != ",":
             continue
         out.append(Span(doc, i, j, label="GPE"))
         # the agency: "(AP)", "(ITAR-TASS)" within the next few tokens
-        for k in range(j + 1, min(j + 8, sent.end - 2)):
+        for k in range(j, min(j + 8, sent.end - 2)):
             if doc[k].text == "(":
                 close = next(
                     (m for m in range(k + 1, min(k + 5, sent.end)) if doc[m].text == ")"), None
@@ -469,6 +533,60 @@ def _dateline_spans(doc: Doc) -> list[Span]:
                 if inner and all(t.is_upper or t.text == "-" for t in inner):
                     out.append(Span(doc, inner.start, inner.end, label="ORG"))
                 break
+    return out
+
+
+_DASHES = {"-", "--", "\u2013", "\u2014"}
+#: A monitoring service's reference code before a credit line ("AB1234567890").
+_REFERENCE_CODE = re.compile(r"[A-Z]{2}\d{6,}")
+#: Words that end a city's name ("Mexico City"), read as part of the place in a credit line.
+_CITY_WORDS = {"city", "town"}
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W_]+)+")
+
+
+def _credit_line_spans(doc: Doc) -> list[Span]:
+    """A media credit line names the place and the source of a monitored report: "Paris AFP in
+    English 0107 GMT 2 Feb 94", "Tokyo KYODO" (reference code and headline before it allowed).
+
+    The place (GPE) is the run's first word (with a following "City"), or the words before the
+    first all-capitals word; the source (ORG) is the rest of the run. A run with no all-capitals
+    word must be followed by "in LANGUAGE" and a number.
+    """
+    out: list[Span] = []
+    for sent in doc.sents:
+        toks = [t for t in sent if not t.is_space]
+        start = next((k + 1 for k, t in enumerate(toks) if _REFERENCE_CODE.fullmatch(t.text)), 0)
+        run: list[Token] = []
+        for t in toks[start:]:
+            # words of a name, hyphenated ones ("Kanal-6", "AL-AHALI") included
+            glued = bool(run) and not run[-1].whitespace_
+            word = t.text[:1].isupper() and (
+                t.is_alpha or _HYPHENATED.fullmatch(t.text) is not None
+            )
+            hyphen = glued and t.text == "-" and not t.whitespace_
+            after_hyphen = glued and run[-1].text == "-" and (t.is_alpha or t.like_num)
+            if not (word or hyphen or after_hyphen):
+                break
+            run.append(t)
+        if len(run) < 2 or run[-1].text == "-":
+            continue
+        rest = toks[start + len(run) :]
+        language = (
+            len(rest) >= 3 and rest[0].lower_ == "in" and _capitalised(rest[1]) and rest[2].like_num
+        )
+        upper = next(
+            (k for k, t in enumerate(run) if k and t.is_upper and len(t) > 1 and t.is_alpha), None
+        )
+        if upper is not None and not run[0].is_upper and (language or not rest):
+            split = upper
+        elif language:
+            split = 1
+            while split < len(run) - 1 and run[split].lower_ in _CITY_WORDS:
+                split += 1
+        else:
+            continue
+        out.append(Span(doc, run[0].i, run[split - 1].i + 1, label="GPE"))
+        out.append(Span(doc, run[split].i, run[-1].i + 1, label="ORG"))
     return out
 
 

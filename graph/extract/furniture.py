@@ -6,7 +6,8 @@ line by line:
 - a line that starts with "Read more", "Related", "Watch", "Image", "Photo" or "Picture" and a
   colon;
 - a line that ends with a credit in brackets, "(PA)", "(Reuters)", "(Getty Images)", unless it
-  is a dateline ("BANGKOK, Thailand (AP)": a place in capitals and a comma first);
+  is a dateline ("BANGKOK, Thailand (AP)": a place in capitals and a comma first, or "MEXICO
+  CITY (AP)": a place in capitals and the agency alone);
 - a credit such as "REUTERS/Jane Doe" and everything after it on its line;
 - a line printed twice (a caption repeated as image alt text): every copy.
 """
@@ -25,7 +26,11 @@ _LEAD = re.compile(
     re.I,
 )
 _END_CREDIT = re.compile(r"(?:^|[.!?”\"’']\s*|\s)\((?:[A-Z][\w.&-]*\s?){1,3}\)\s*$")
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*,")
+#: "BANGKOK, Thailand (AP)"; "MEXICO CITY (AP)" alone or before a dash
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*,"
+    r"|^\s*[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3} \([A-Z][\w-]*\)\s*(?:$|[-\u2013\u2014])"
+)
 _INLINE_CREDIT = re.compile(r"\b[A-Z]{2,}/[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)*")
 _MIN_REPEAT = 20
 

@@ -121,12 +121,22 @@ def victim_names(doc: Doc) -> set[str]:
     return names
 
 
+#: Courtesy titles and styles written as part of a name: a person's mention span includes them
+#: ("Ms. Carpenter", "Rev. Ann Lee"), while ranks and offices ("President", "PC") are roles
+#: outside the span.
+_NAME_STYLES = HONORIFICS | {"rev", "rev.", "reverend"}
+
+
 def _person_mention(ent: Span) -> Mention:
     doc = ent.doc
     start = title_before(doc, ent.start, ent.sent.start)
     role = doc[start : ent.start].text if start < ent.start else None
     if role and role.lower() in HONORIFICS:
         role = None
+    styled = ent.start
+    while styled > ent.sent.start and doc[styled - 1].lower_ in _NAME_STYLES:
+        styled -= 1
+    span = doc[styled : ent.end]
     if role is None:
         # "Tom Wells, a solicitor representing ...": the apposition's noun is the role
         for c in ent.root.children:
@@ -134,7 +144,7 @@ def _person_mention(ent: Span) -> Mention:
                 mods = [m for m in c.lefts if m.dep_ in {"compound", "amod"} and m.is_lower]
                 role = doc[(mods[0].i if mods else c.i) : c.i + 1].text
                 break
-    return Mention(_char_span(ent), "Person", ent.text, ent.text, role=role)
+    return Mention(_char_span(span), "Person", span.text, ent.text, role=role)
 
 
 def _org_name(ent: Span) -> str:
