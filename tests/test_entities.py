@@ -106,3 +106,37 @@ def test_entities_name_listed_with_persons_is_a_person(nlp):
     ]
     fixed = {(e.text, e.label_) for e in fix_entities(doc)}
     assert ("Greaves", "PERSON") in fixed
+
+
+def test_entities_age_or_role_apposition_makes_a_person(nlp):
+    text = (
+        "Officer Dismissed\n\n"
+        "Corrin, 53, a former detective, was dismissed on Monday. "
+        "Vasko, a senior council official, declined to comment.\n"
+    )
+    found = entities(nlp, text)
+    assert ("Person", "Corrin") in found
+    assert ("Person", "Vasko") in found
+    assert not any(kind == "Place" for kind, _ in found)
+
+
+def test_entities_service_before_a_rank_is_not_part_of_the_name(nlp):
+    doc = nlp("Police Major Ruth Okafor led the review.")
+    doc.ents = [Span(doc, 0, 4, label="PERSON")]  # the model's span, service and rank included
+    assert [(e.text, e.label_) for e in fix_entities(doc)] == [("Ruth Okafor", "PERSON")]
+
+
+def test_entities_name_after_a_man_called_is_a_person(nlp):
+    text = "The money was passed to a man called Dembrow."
+    doc = nlp(text)
+    i = next(t.i for t in doc if t.text == "Dembrow")
+    doc.ents = [Span(doc, i, i + 1, label="ORG")]  # as the small model sometimes reads it
+    assert ("Dembrow", "PERSON") in {(e.text, e.label_) for e in fix_entities(doc)}
+
+
+def test_entities_name_after_into_is_a_place(nlp):
+    text = "The convoy drove into Marrowby before dawn."
+    doc = nlp(text)
+    i = next(t.i for t in doc if t.text == "Marrowby")
+    doc.ents = [Span(doc, i, i + 1, label="ORG")]
+    assert ("Marrowby", "GPE") in {(e.text, e.label_) for e in fix_entities(doc)}

@@ -26,11 +26,13 @@ from .lexicon import (
     ACRONYM_STOP,
     HONORIFICS,
     LEGAL_SUFFIXES,
+    MEMBER_NOUNS,
     ORG_HEADS,
     ORG_INNER,
     ORG_TYPE_NOUNS,
     TITLES,
     initials,
+    number_value,
 )
 
 __all__ = [
@@ -241,6 +243,8 @@ def _strip_titles(span: Span) -> Span | None:
             start += n
         elif doc[start].lower_ in HONORIFICS or doc[start].text in {"-", "."}:
             start += 1
+        elif _is_head(doc[start]) and title_length(doc, start + 1, span.end - 1):
+            start += 1  # the service before a rank: "Police Major X", "Army Colonel X"
         else:
             break
     if start >= span.end:
@@ -274,6 +278,8 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
                 ents.append(place)
         if span.label_ == "ORG" and _person_like(span):
             span = Span(doc, span.start, span.end, label="PERSON")
+        elif span.label_ in _PLACEISH and len(span) <= 3 and _role_apposition(span.root):
+            span = Span(doc, span.start, span.end, label="PERSON")  # "X, 53, a former nurse"
         elif span.label_ in {"ORG", "FAC"} and _place_like(span):
             span = Span(doc, span.start, span.end, label="GPE")
         if (
@@ -331,6 +337,8 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             and e.text not in org_initials
         )
     ]
+    taken = {t.i for e in ents for t in e}
+    ents += _apposed_names(doc, taken)
     taken = {t.i for e in ents for t in e}
     # "the National Workers' Union (UNT)": an acronym in brackets right after an organisation
     # is its short name, whatever its initials
@@ -446,6 +454,8 @@ _TIME_ZONES = {"GMT", "UTC", "EST", "EDT", "CST", "PST", "PDT", "BST", "CET"}
 
 #: Verbs whose subject is a person, not an organisation: "X said", "X died", "X was born".
 _PERSON_VERBS = {"say", "tell", "die", "bear", "marry", "recall", "smile", "laugh"}
+#: Nouns for one person: "a man called X".
+_PERSON_NOUNS = {"man", "woman", "boy", "girl", "person", "someone", "child", "officer", "friend"}
 #: Nouns whose possessor is a person: "X's wife", "X's lawyers", "X's home".
 _PERSON_POSSESSED = {
     "wife",
@@ -467,6 +477,45 @@ _PERSON_POSSESSED = {
     "funeral",
     "widow",
 }
+
+
+def _role_apposition(tok: Token) -> bool:
+    """True when ``tok`` has an apposition that only a person takes: an age ("X, 53,") or a
+    role noun ("X, a senior ministry official", "X, a professor of law")."""
+    for c in tok.children:
+        if c.dep_ != "appos":
+            continue
+        if c.like_num and c.i == tok.i + 2 and (number_value(c.text) or 0) in range(1, 120):
+            return True
+        if c.pos_ == "NOUN" and c.is_lower and (c.lower_ in MEMBER_NOUNS or (c.lower_,) in TITLES):
+            return True
+    return False
+
+
+def _apposed_names(doc: Doc, taken: set[int]) -> list[Span]:
+    """Names the model missed that an age or role apposition marks as persons: "Harlow, 53, a
+    former law professor", "Tal, a senior ministry official"."""
+    out: list[Span] = []
+    for tok in doc:
+        if tok.i in taken or not tok.text[:1].isupper() or not tok.is_alpha:
+            continue
+        if tok.pos_ not in {"PROPN", "NOUN"} or tok.dep_ == "compound":
+            continue
+        if not _role_apposition(tok):
+            continue
+        start = tok.i
+        while (
+            start > 0
+            and doc[start - 1].dep_ == "compound"
+            and doc[start - 1].head.i == tok.i
+            and doc[start - 1].pos_ == "PROPN"
+            and start - 1 not in taken
+        ):
+            start -= 1
+        name = _strip_titles(Span(doc, start, tok.i + 1, label="PERSON"))
+        if name is not None and (name.text.lower(),) not in TITLES:
+            out.append(name)
+    return out
 
 
 def _person_like(span: Span) -> bool:
@@ -491,6 +540,11 @@ def _person_like(span: Span) -> bool:
     root = span.root
     if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in _PERSON_VERBS:
         return True
+    if _role_apposition(root):
+        return True
+    # "a man called X"
+    if root.dep_ == "oprd" and root.head.lemma_ in {"call", "name"}:
+        return root.head.head.lower_ in _PERSON_NOUNS
     # "Ann Lee, Bo Dent and X": a name listed with persons
     conjuncts = [root.head] if root.dep_ == "conj" else []
     conjuncts += [c for c in root.children if c.dep_ == "conj"]
@@ -656,8 +710,9 @@ _FEATURE_HEADS = {
 
 def _place_like(span: Span) -> bool:
     """A model ``ORG`` or ``FAC`` that names a place: a feature name ("X National Forest", "X
-    Street"), or a single name after "in"/"near", after a place noun or a direction ("the town
-    of X", "70 miles northeast of X"), or the possessor of a place noun ("X's busiest street")."""
+    Street"), or a single name after "in", "near", "into" ..., after a place noun or a direction
+    ("the town of X", "70 miles northeast of X"), or the possessor of a place noun ("X's busiest
+    street")."""
     words = [t for t in span if not t.is_punct]
     if not words or any(_is_head(t) or t.lower_ in ORG_TYPE_NOUNS or is_acronym(t) for t in words):
         return False
@@ -668,7 +723,7 @@ def _place_like(span: Span) -> bool:
     root = span.root
     prep = root.head if root.dep_ == "pobj" else None
     if prep is not None:
-        if prep.lower_ in {"in", "near", "outside"}:
+        if prep.lower_ in {"in", "near", "outside", "throughout", "into"}:
             return True
         if prep.lower_ == "of" and (
             prep.head.lower_ in _PLACE_NOUNS or prep.head.lower_ in _DIRECTIONS
