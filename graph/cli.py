@@ -500,6 +500,13 @@ def evaluate(
         bool, typer.Option("--misses", help="List every missed and spurious item.")
     ] = False,
     model: Annotated[str | None, typer.Option(help="spaCy model name.")] = None,
+    name_victims: Annotated[
+        bool,
+        typer.Option(
+            "--name-victims",
+            help="Build as `build --name-victims` does, to measure what safeguarding costs.",
+        ),
+    ] = False,
 ) -> None:
     """Score extraction against annotated documents or a CoNLL04 file.
 
@@ -517,7 +524,10 @@ def evaluate(
     if conll04 is not None:
         from graph.pipeline import sentence_stores  # imports spaCy
 
-        conll = ev.evaluate_conll04(conll04, lambda texts: sentence_stores(texts, model=model))
+        conll = ev.evaluate_conll04(
+            conll04,
+            lambda texts: sentence_stores(texts, model=model, name_victims=name_victims),
+        )
         typer.echo(ev.render_conll04(conll), nl=False)
         if misses:
             typer.echo(ev.render_conll04_misses(conll), nl=False)
@@ -525,7 +535,8 @@ def evaluate(
     else:
         from graph.pipeline import evaluation_builder  # imports spaCy
 
-        report = ev.evaluate_dir(Path(gold_dir), evaluation_builder(model=model))
+        builder = evaluation_builder(model=model, name_victims=name_victims)
+        report = ev.evaluate_dir(Path(gold_dir), builder)
         typer.echo(ev.render_table(report))
         if misses:
             typer.echo(ev.render_misses(report))

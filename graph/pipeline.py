@@ -491,7 +491,9 @@ def build(
     return report
 
 
-def evaluation_builder(nlp: Language | None = None, *, model: str | None = None):
+def evaluation_builder(
+    nlp: Language | None = None, *, model: str | None = None, name_victims: bool = False
+):
     """A ``build(path)`` for :func:`graph.evaluate.evaluate_dir`: each document on its own, in a
     fresh in-memory store (so documents never see each other's entities)."""
     from contextlib import contextmanager
@@ -504,14 +506,18 @@ def evaluation_builder(nlp: Language | None = None, *, model: str | None = None)
     @contextmanager
     def build_one(path: Path):
         with CaseStore.open(None) as store:
-            build_documents([read_document(path)], store, nlp)
+            build_documents([read_document(path)], store, nlp, name_victims=name_victims)
             yield store.oxigraph
 
     return build_one
 
 
 def sentence_stores(
-    texts: Iterable[str], nlp: Language | None = None, *, model: str | None = None
+    texts: Iterable[str],
+    nlp: Language | None = None,
+    *,
+    model: str | None = None,
+    name_victims: bool = False,
 ) -> Iterator[Store]:
     """Build each text as a document of its own in a fresh in-memory store, and yield the store.
 
@@ -525,5 +531,5 @@ def sentence_stores(
     for i, text in enumerate(texts):
         source = SourceDocument(doc_id=f"s{i}", text=text, title=text[:60], source=f"sentence {i}")
         with CaseStore.open(None) as store:
-            build_documents([source], store, nlp)
+            build_documents([source], store, nlp, name_victims=name_victims)
             yield store.oxigraph

@@ -66,6 +66,15 @@ def test_quality_dev_provenance_and_safeguarding(dev_report):
     assert dev_report.victims_named == 0
 
 
+@needs_shared()
+def test_quality_dev_victims_named_only_with_the_opt_in(nlp, dev_report):
+    """The default names no victim; the opt-in reaches the evaluation and names some (the dev
+    gold lists victims' names that the texts give)."""
+    opted = evaluate_dir(DEV, evaluation_builder(nlp, name_victims=True))
+    assert dev_report.victims_named == 0
+    assert opted.victims_named > 0
+
+
 @pytest.mark.skipif(not CONLL04_DEV.is_file(), reason=f"{CONLL04_DEV} not found")
 def test_quality_conll04_f1_floor(nlp):
     report = evaluate_conll04(CONLL04_DEV, lambda texts: sentence_stores(texts, nlp))
