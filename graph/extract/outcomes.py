@@ -28,6 +28,7 @@ from .clauses import (
     agent_of,
     clause_subject,
     clause_verb,
+    conjuncts,
     count_of,
     finding_outcome_type,
     findings,
@@ -40,8 +41,12 @@ from .mentions import MentionIndex, group_mention
 __all__ = ["PATTERNS", "find_outcomes"]
 
 
+#: Plurals a phrase may take: "final written warnings", "cases to answer".
+_PLURALS = {"warning": "warnings", "case": "cases"}
+
+
 def _w(*words: str) -> list[dict]:
-    return [{"LOWER": w} for w in words]
+    return [{"LOWER": {"IN": [w, _PLURALS[w]]}} if w in _PLURALS else {"LOWER": w} for w in words]
 
 
 def _lemma(lemma: str, pos: str = "VERB") -> dict:
@@ -105,9 +110,7 @@ PATTERNS: dict[str, list[list[dict]]] = {
     ],
     "management-action": [_w("management", "action")],
     "reflective-practice": [_w("reflective", "practice")],
-    "written-warning": [
-        [{"LOWER": {"NOT_IN": ["final"]}}, {"LOWER": "written"}, {"LOWER": "warning"}]
-    ],
+    "written-warning": [[{"LOWER": {"NOT_IN": ["final"]}}, *_w("written", "warning")]],
     "final-written-warning": [_w("final", "written", "warning")],
     "reduction-in-rank": [_w("reduction", "in", "rank"), [_lemma("demote")]],
     "dismissal": [
@@ -364,7 +367,7 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
                 if len({o.name for o in orgs}) == 1:
                     target = orgs[0]  # "I apologise for the failings of X"
         targets: tuple[Mention, ...] = (target,) if target is not None else ()
-        officers = _named_officers(target, count, index, sent)
+        officers = _named_officers(target, count, index, sent) or _conjoined_persons(target, index)
         if officers:
             targets, count = officers, None
         if negated:
@@ -414,6 +417,11 @@ def _named_officers(
     if target is None or target.type != "Group":
         return ()
     words = target.text.lower().split()
+    first = index.doc.char_span(target.span.start, target.span.end, alignment_mode="expand")
+    if first is not None and first.start > 0:
+        before = index.doc[first.start - 1].lower_
+        if before in {"the", "these"} and words and words[0] not in {"both", "the", "these"}:
+            words = [before, *words]  # a group's name drops its article: "(the) officers"
     if not words or words[-1] not in _OFFICER_NOUNS or words[0] not in {"both", "the", "these"}:
         return ()
     if len(words) > 3:
@@ -429,6 +437,18 @@ def _named_officers(
     if not 2 <= k <= 3 or (count is not None and count != k) or (words[0] == "both" and k != 2):
         return ()
     return tuple(sorted(persons.values(), key=lambda m: m.span))
+
+
+def _conjoined_persons(target: Mention | None, index: MentionIndex) -> tuple[Mention, ...]:
+    """A person and the persons coordinated with them: "PC X, 48, and PC Y were dismissed"."""
+    if target is None or target.type != "Person":
+        return ()
+    span = index.doc.char_span(target.span.start, target.span.end, alignment_mode="expand")
+    if span is None:
+        return ()
+    found = [index.at(t, ("Person",)) for t in conjuncts(span.root)]
+    persons = tuple(dict.fromkeys(m for m in found if m is not None))
+    return persons if len(persons) > 1 else ()
 
 
 def _finding_outcomes(index: MentionIndex, skip) -> Iterator[Outcome]:

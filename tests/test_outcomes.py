@@ -1,0 +1,56 @@
+"""Outcomes and whom they apply to, on invented texts of the genre through the real pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.extract import extract
+from graph.model import Outcome, SourceDocument
+from graph.resolve import resolve
+
+pytestmark = pytest.mark.issue(3)
+
+
+def outcomes(nlp, text: str) -> set[tuple[str, tuple[str, ...], int | None]]:
+    """(type, labels of whom it applies to, count) of every outcome in ``text``."""
+    source = SourceDocument(doc_id="t", text=text, title=text.split("\n", 1)[0], source="test")
+    resolved = resolve(extract(nlp(text), source))
+    labels = {e.key: e.label for e in resolved.entities}
+    return {
+        (f.type, tuple(sorted(labels[resolved.entity_of[m]] for m in f.applies_to)), f.count)
+        for f in resolved.facts
+        if isinstance(f, Outcome)
+    }
+
+
+def test_outcomes_apply_to_each_coordinated_person(nlp):
+    text = (
+        "Officers Dismissed\n\n"
+        "At a hearing on Monday it was found that PC Nora Quill, aged 41, and PC Evan Marsh, "
+        "29, had breached the standards of professional behaviour, and both officers were "
+        "dismissed without notice.\n"
+    )
+    found = outcomes(nlp, text)
+    assert ("gross-misconduct-proven", ("Evan Marsh", "Nora Quill"), None) in found
+    assert ("dismissal", ("Evan Marsh", "Nora Quill"), None) in found
+
+
+def test_outcomes_the_officers_are_the_named_officers(nlp):
+    text = (
+        "Watchdog Findings\n\n"
+        "PC Nora Quill and PC Evan Marsh of Westmark Police restrained a man in a cell.\n\n"
+        "Our investigation found that the officers had a case to answer for gross misconduct.\n"
+    )
+    found = outcomes(nlp, text)
+    assert ("case-to-answer-gross-misconduct", ("Evan Marsh", "Nora Quill"), None) in found
+
+
+def test_outcomes_a_counted_group_and_a_negated_sanction(nlp):
+    text = (
+        "Force Criticised\n\n"
+        "Three Westmark Police officers were given final written warnings. "
+        "No officer lost their job.\n"
+    )
+    found = {(kind, count) for kind, _, count in outcomes(nlp, text)}
+    assert ("final-written-warning", 3) in found
+    assert any(kind == "no-sanction" for kind, _ in found)
