@@ -140,3 +140,19 @@ def test_entities_name_after_into_is_a_place(nlp):
     i = next(t.i for t in doc if t.text == "Marrowby")
     doc.ents = [Span(doc, i, i + 1, label="ORG")]
     assert ("Marrowby", "GPE") in {(e.text, e.label_) for e in fix_entities(doc)}
+
+
+def test_entities_glossed_acronym_and_work_title_are_no_organisations(nlp):
+    text = "The officer sprayed him with CSX (an irritant) before the arrest."
+    doc = nlp(text)
+    i = next(t.i for t in doc if t.text == "CSX")
+    doc.ents = [Span(doc, i, i + 1, label="ORG")]
+    assert fix_entities(doc) == ()
+    text = "Their report on the abuse, Heard At Last, was released the following month."
+    doc = nlp(text)
+    start = next(t.i for t in doc if t.text == "Heard")
+    doc.ents = [Span(doc, start, start + 3, label="ORG")]
+    assert fix_entities(doc) == ()
+    # a name with an organisation word in apposition stays an organisation
+    text = "The company, Harlan Freight Corp., was fined."
+    assert ("Harlan Freight Corp.", "ORG") in {(e.text, e.label_) for e in fix_entities(nlp(text))}

@@ -272,6 +272,8 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             continue
         if span.label_ == "ORG" and span[0].text in _TIME_ZONES:
             continue  # "GMT", "GMT 2 Feb 94"
+        if span.label_ == "ORG" and _glossed_or_titled(span):
+            continue  # "PAVA (an incapacitant)", "their report, Voices Unheard,"
         if span.label_ == "ORG":
             span, place = _split_company_place(span)
             if place is not None:
@@ -379,6 +381,32 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             continue  # part of another capitalised name
         extra.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
     return tuple(sorted(filter_spans(ents + extra), key=lambda s: s.start))
+
+
+#: Nouns of written or broadcast works: a name in apposition to one is a title, not a body.
+_WORK_NOUNS = {"report", "book", "film", "documentary", "study", "paper", "series", "programme"}
+
+
+def _glossed_or_titled(span: Span) -> bool:
+    """A model ``ORG`` that is a thing: an acronym glossed in brackets by a common noun ("PAVA
+    (an incapacitant)"), or a title in apposition to a work ("their report, Voices Unheard,")."""
+    doc = span.doc
+    if (
+        len(span) == 1
+        and span.end + 2 < len(doc)
+        and doc[span.end].text == "("
+        and doc[span.end + 1].lower_ in {"a", "an"}
+    ):
+        return True
+    if any(_is_head(t) or t.lower_ in ORG_TYPE_NOUNS for t in span):
+        return False
+    root = span.root
+    set_off = span.start > 0 and doc[span.start - 1].text == ","
+    return (
+        (root.dep_ == "appos" or (root.dep_ == "acl" and set_off))  # the parser's two readings
+        and root.head.lower_ in _WORK_NOUNS
+        and root.head.is_lower
+    )
 
 
 def _split_company_place(span: Span) -> tuple[Span, Span | None]:
