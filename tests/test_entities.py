@@ -156,3 +156,15 @@ def test_entities_glossed_acronym_and_work_title_are_no_organisations(nlp):
     # a name with an organisation word in apposition stays an organisation
     text = "The company, Harlan Freight Corp., was fined."
     assert ("Harlan Freight Corp.", "ORG") in {(e.text, e.label_) for e in fix_entities(nlp(text))}
+
+
+def test_entities_rank_with_an_adjective_is_one_unnamed_officer(nlp):
+    text = (
+        "Review Published\n\n"
+        "During one inquiry, a former Detective Sergeant said: "
+        '"The girls were difficult and streetwise." '
+        "The former chief constable, Ann Hale, apologised.\n"
+    )
+    found = entities(nlp, text)
+    assert ("Group", "a former Detective Sergeant") in found
+    assert not any(label in {"Detective", "former chief constable"} for _, label in found)

@@ -28,7 +28,7 @@ DEV_F1_FLOORS = {
     "investigation": 0.84,
     "outcome.type": 0.87,
     "allegation": 0.79,
-    "statement": 0.95,
+    "statement": 0.93,
 }
 #: metric -> lowest acceptable F1 on the CoNLL04 development split ("ent.exact": Peop, Org and
 #: Loc, the types casegraph maps; "+Other" keeps the unmapped "Other" gold entities).

@@ -63,7 +63,7 @@ def is_acronym(token: Token) -> bool:
 def title_case_line(sent: Span) -> bool:
     """True for a headline-style line where (nearly) every word is capitalised."""
     words = [t for t in sent if t.is_alpha]
-    if len(words) < 3:
+    if len(words) < 2:
         return False
     caps = sum(1 for t in words if t.text[0].isupper() or t.lower_ in ORG_INNER)
     return caps / len(words) > 0.85

@@ -179,7 +179,12 @@ def group_mention(tok: Token) -> Mention | None:
             return None
         head = pobj[0]
         start, end = tok.i, head.i + 1
-    elif tok.lower_ in GROUP_NOUNS and tok.pos_ in {"NOUN", "PROPN"}:
+    elif (
+        tok.lower_ in GROUP_NOUNS
+        and tok.pos_ in {"NOUN", "PROPN"}
+        and not (tok.dep_ == "compound" and title_length(doc, tok.i, tok.head.i + 1) > 1)
+        and not _names_a_person(tok)
+    ):  # "Detective" of "a former Detective Sergeant" is part of a rank (see _role_group)
         left = [
             c
             for c in tok.lefts
@@ -214,12 +219,25 @@ def group_mention(tok: Token) -> Mention | None:
     return Mention(_char_span(span), "Group", span.text, span.text, count=count)
 
 
+def _names_a_person(tok: Token) -> bool:
+    """True when the noun is in apposition with a named person: "the chief constable, Ann Hale,"
+    and "Ann Hale, the chief constable," describe one named person, not a group."""
+    if tok.dep_ == "appos" and tok.head.ent_type_ == "PERSON":
+        return True
+    return any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in tok.children)
+
+
 def _role_group(tok: Token) -> Mention | None:
-    """An unnamed individual described by a rank or title: "a Detective Constable"."""
+    """An unnamed individual described by a rank or title: "a Detective Constable", "a former
+    Detective Sergeant"."""
     doc = tok.doc
-    if tok.i == 0 or doc[tok.i - 1].lower_ not in {"a", "an", "the", "one"}:
-        return None  # cheap test first: this runs on every token
+    if tok.i == 0:
+        return None
     det = doc[tok.i - 1]
+    if det.pos_ == "ADJ" and det.is_lower and tok.i > 1 and doc[tok.i - 2].lower_ in {"a", "an"}:
+        det = doc[tok.i - 2]  # "a former Detective Sergeant" ("the former chief" is someone named)
+    if det.lower_ not in {"a", "an", "the", "one"}:
+        return None  # cheap test first: this runs on every token
     n = title_length(doc, tok.i, tok.sent.end)
     if not n:
         return None

@@ -295,6 +295,10 @@ def _applies_to(
     target = None
     if target_tok is not None:
         target = index.at(target_tok, ENTITY_TYPES) or group_mention(target_tok)
+        if target is None:
+            # "the former chief constable, Ann Hale,": the person in apposition
+            apposed = [c for c in target_tok.children if c.dep_ == "appos"]
+            target = next(filter(None, (index.at(c, ("Person",)) for c in apposed)), None)
         if target is None and title_length(target_tok.doc, target_tok.i):
             # "Eastbrook's council leader and her deputy resigned": the subject phrase
             left, right = target_tok.left_edge, target_tok.right_edge
