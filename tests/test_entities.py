@@ -161,10 +161,10 @@ def test_entities_glossed_acronym_and_work_title_are_no_organisations(nlp):
 def test_entities_rank_with_an_adjective_is_one_unnamed_officer(nlp):
     text = (
         "Review Published\n\n"
-        "During one inquiry, a former Detective Sergeant said: "
+        "During one inquiry, a retired Detective Inspector said: "
         '"The girls were difficult and streetwise." '
         "The former chief constable, Ann Hale, apologised.\n"
     )
     found = entities(nlp, text)
-    assert ("Group", "a former Detective Sergeant") in found
+    assert ("Group", "a retired Detective Inspector") in found
     assert not any(label in {"Detective", "former chief constable"} for _, label in found)

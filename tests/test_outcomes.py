@@ -25,21 +25,32 @@ def outcomes(nlp, text: str) -> set[tuple[str, tuple[str, ...], int | None]]:
 
 def test_outcomes_apply_to_each_coordinated_person(nlp):
     text = (
-        "Officers Dismissed\n\n"
-        "At a hearing on Monday it was found that PC Nora Quill, aged 41, and PC Evan Marsh, "
-        "29, had breached the standards of professional behaviour, and both officers were "
-        "dismissed without notice.\n"
+        "Panel Rules\n\n"
+        "Sgt Nora Quill, 41, and PC Evan Marsh were sacked on Friday after a panel upheld "
+        "the complaint against them.\n"
+    )
+    found = outcomes(nlp, text)
+    assert ("dismissal", ("Evan Marsh", "Nora Quill"), None) in found
+
+
+def test_outcomes_misconduct_found_by_a_panel_is_no_conviction(nlp):
+    text = (
+        "Panel Rules\n\n"
+        "Sgt Nora Quill, 41, and PC Evan Marsh were found guilty of gross misconduct by a "
+        "panel in May. PC Ian Holt was found guilty of misconduct. PC Ada Vey was found "
+        "guilty of assault by a jury.\n"
     )
     found = outcomes(nlp, text)
     assert ("gross-misconduct-proven", ("Evan Marsh", "Nora Quill"), None) in found
-    assert ("dismissal", ("Evan Marsh", "Nora Quill"), None) in found
+    assert ("misconduct-proven", ("Ian Holt",), None) in found
+    assert {who for kind, who, _ in found if kind == "conviction"} == {("Ada Vey",)}
 
 
 def test_outcomes_the_officers_are_the_named_officers(nlp):
     text = (
         "Watchdog Findings\n\n"
         "PC Nora Quill and PC Evan Marsh of Westmark Police restrained a man in a cell.\n\n"
-        "Our investigation found that the officers had a case to answer for gross misconduct.\n"
+        "The watchdog said the officers each had a case to answer for gross misconduct.\n"
     )
     found = outcomes(nlp, text)
     assert ("case-to-answer-gross-misconduct", ("Evan Marsh", "Nora Quill"), None) in found

@@ -273,7 +273,7 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
         if span.label_ == "ORG" and span[0].text in _TIME_ZONES:
             continue  # "GMT", "GMT 2 Feb 94"
         if span.label_ == "ORG" and _glossed_or_titled(span):
-            continue  # "PAVA (an incapacitant)", "their report, Voices Unheard,"
+            continue  # "CSX (an irritant)", "their report, Voices Unheard,"
         if span.label_ == "ORG":
             span, place = _split_company_place(span)
             if place is not None:
@@ -388,8 +388,8 @@ _WORK_NOUNS = {"report", "book", "film", "documentary", "study", "paper", "serie
 
 
 def _glossed_or_titled(span: Span) -> bool:
-    """A model ``ORG`` that is a thing: an acronym glossed in brackets by a common noun ("PAVA
-    (an incapacitant)"), or a title in apposition to a work ("their report, Voices Unheard,")."""
+    """A model ``ORG`` that is a thing: an acronym glossed in brackets by a common noun ("CSX
+    (an irritant)"), or a title in apposition to a work ("their report, Voices Unheard,")."""
     doc = span.doc
     if (
         len(span) == 1

@@ -184,7 +184,7 @@ def group_mention(tok: Token) -> Mention | None:
         and tok.pos_ in {"NOUN", "PROPN"}
         and not (tok.dep_ == "compound" and title_length(doc, tok.i, tok.head.i + 1) > 1)
         and not _names_a_person(tok)
-    ):  # "Detective" of "a former Detective Sergeant" is part of a rank (see _role_group)
+    ):  # "Detective" of "a retired Detective Inspector" is part of a rank (see _role_group)
         left = [
             c
             for c in tok.lefts
@@ -234,8 +234,9 @@ def _role_group(tok: Token) -> Mention | None:
     if tok.i == 0:
         return None
     det = doc[tok.i - 1]
-    if det.pos_ == "ADJ" and det.is_lower and tok.i > 1 and doc[tok.i - 2].lower_ in {"a", "an"}:
-        det = doc[tok.i - 2]  # "a former Detective Sergeant" ("the former chief" is someone named)
+    if det.dep_ == "amod" and det.is_lower and tok.i > 1 and doc[tok.i - 2].lower_ in {"a", "an"}:
+        # "a retired Detective Inspector" ("the former chief" is someone named)
+        det = doc[tok.i - 2]
     if det.lower_ not in {"a", "an", "the", "one"}:
         return None  # cheap test first: this runs on every token
     n = title_length(doc, tok.i, tok.sent.end)

@@ -67,6 +67,7 @@ PATTERNS: dict[str, list[list[dict]]] = {
         [{"LEMMA": "breach"}, {"LOWER": "the"}, {"LOWER": "standards"}, {"LOWER": "of"}],
         _w("misconduct", "proven"),
         _w("misconduct", "was", "proven"),
+        [{"LEMMA": "find"}, {"LOWER": "guilty"}, {"LOWER": "of"}, {"LOWER": "misconduct"}],
     ],
     "not-proven": [_w("not", "proven")],
     "sustained": [
@@ -178,10 +179,12 @@ _DECIDED = {
 }
 #: Within a type's match, a more specific type that wins on overlap.
 _SPECIFIC = {
-    "written-warning": "final-written-warning",
-    "case-to-answer-misconduct": "case-to-answer-gross-misconduct",
-    "misconduct-proven": "gross-misconduct-proven",
-    "dismissal": "would-have-been-dismissed",
+    "written-warning": {"final-written-warning"},
+    "case-to-answer-misconduct": {"case-to-answer-gross-misconduct"},
+    "misconduct-proven": {"gross-misconduct-proven"},
+    "dismissal": {"would-have-been-dismissed"},
+    # "found guilty of gross misconduct" by a panel is no conviction
+    "conviction": {"misconduct-proven", "gross-misconduct-proven"},
 }
 
 #: What a "sustained" / "upheld" verb must be about to be a finding on a complaint.
@@ -339,7 +342,7 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
     kept = []
     for slug, span in spans:
         if any(
-            _SPECIFIC.get(slug) == other and o.start <= span.end and span.start <= o.end
+            other in _SPECIFIC.get(slug, ()) and o.start <= span.end and span.start <= o.end
             for other, o in spans
         ):
             continue
