@@ -115,12 +115,14 @@ def test_affiliations_inquiry_named_after_its_lead(nlp):
 def test_affiliations_directorships_at_several_organisations(nlp):
     text = (
         "Executive resigns\n\n"
-        "Jane Webb was the chief executive of Northgate Water. In 2021 she resigned from her "
-        "non-executive directorships at the retailer Brightmart and the bank Castle Finance.\n"
+        "Jane Webb was the chief executive of Northgate Water. Webb also held non-executive "
+        "directorships at the insurer Brightmart and the airline Castle Air. In 2022 she gave "
+        "up her board seat at the bank Castle Finance.\n"
     )
     found = memberships(nlp, text)
     assert ("Jane Webb", "Northgate Water") in found
     assert ("Jane Webb", "Brightmart") in found
+    assert ("Jane Webb", "Castle Air") in found
     assert ("Jane Webb", "Castle Finance") in found
 
 

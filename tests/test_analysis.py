@@ -565,10 +565,10 @@ def test_analysis_funnel_counts_a_restated_outcome_once(nlp):
     from graph.store import CaseStore
 
     text = (
-        "Two Westshire Police officers dismissed for gross misconduct\n"
-        "Two Westshire Police officers have been dismissed without notice for gross misconduct.\n"
-        "At a misconduct hearing it was found that PC Anna Morley and PC Tom Reed had breached "
-        "the standards of professional behaviour, and both officers were dismissed.\n"
+        "Two Westshire Police officers sacked\n"
+        "Two Westshire Police officers were sacked for gross misconduct on Friday.\n"
+        "A disciplinary panel ruled that PC Anna Morley and PC Tom Reed had lied to "
+        "investigators, and both officers were dismissed.\n"
     )
     doc = SourceDocument(doc_id="westshire", text=text, title="t", source="t")
     with CaseStore.open(None) as store:

@@ -779,7 +779,8 @@ def _passive_agent_org(verb: Token, index: MentionIndex) -> Mention | None:
 
 
 def _post_holder(tok: Token, index: MentionIndex) -> Mention | None:
-    """Who holds the post ``tok``: its possessor ("her", "X's")."""
+    """Who holds the post ``tok``: its possessor ("her", "X's") or the subject of a verb of
+    holding ("X held directorships at ...")."""
     for c in tok.children:
         if c.dep_ != "poss":
             continue
@@ -788,6 +789,11 @@ def _post_holder(tok: Token, index: MentionIndex) -> Mention | None:
                 iter(index.before(c.idx, ("Person",))), None
             )
         return index.at(c, ("Person",))
+    if tok.dep_ == "dobj" and tok.head.lemma_ in {"hold", "have", "take", "accept"}:
+        subj = clause_subject(tok.head)
+        if subj is not None and subj.lower_ in {"he", "she"}:
+            return pronoun_antecedent(subj, index)
+        return index.at(subj, ("Person",)) if subj is not None else None
     return None
 
 
