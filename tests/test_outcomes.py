@@ -65,3 +65,17 @@ def test_outcomes_a_counted_group_and_a_negated_sanction(nlp):
     found = {(kind, count) for kind, _, count in outcomes(nlp, text)}
     assert ("final-written-warning", 3) in found
     assert any(kind == "no-sanction" for kind, _ in found)
+
+
+def test_outcomes_fine_breach_and_a_named_second_officer(nlp):
+    text = (
+        "Panel Rules\n\n"
+        "Sgt Paul Hensby was found to have breached the police standards of professional "
+        "behaviour. The watchdog found that a second officer, PC Laura Kent, had a case to "
+        "answer for misconduct. PC Ian Holt was ordered to pay a $5,000 fine.\n"
+    )
+    found = outcomes(nlp, text)
+    assert ("misconduct-proven", ("Paul Hensby",), None) in found
+    assert ("case-to-answer-misconduct", ("Laura Kent",), None) in found
+    assert ("fine", ("Ian Holt",), None) in found
+    assert not any("second officer" in " ".join(who) for _, who, _ in found)

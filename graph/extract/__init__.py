@@ -33,7 +33,7 @@ def extract(doc: Doc, source: SourceDocument, name_victims: bool = False) -> Ext
     from .affiliations import find_memberships
     from .allegations import find_allegations
     from .furniture import find_furniture
-    from .investigations import find_investigations
+    from .investigations import case_subjects, find_investigations
     from .mentions import MentionIndex, find_mentions
     from .outcomes import find_outcomes
     from .statements import find_statements
@@ -44,11 +44,13 @@ def extract(doc: Doc, source: SourceDocument, name_victims: bool = False) -> Ext
     title = next(doc.sents, None)
     skip = excluded + ((TextSpan(title.start_char, title.end_char),) if title is not None else ())
     allegations = list(find_allegations(doc, index, skip))
+    outcomes = list(find_outcomes(doc, index, skip))
+    case = case_subjects(allegations, outcomes)
     facts = [
         *find_memberships(doc, index, excluded),
-        *find_investigations(doc, index, allegations, skip),
+        *find_investigations(doc, index, allegations, skip, case),
         *allegations,
-        *find_outcomes(doc, index, skip),
+        *outcomes,
         *find_statements(doc, index, excluded),
     ]
     # facts may create group mentions of their own ("Five of these officers")

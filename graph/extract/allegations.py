@@ -49,6 +49,7 @@ from .clauses import (
     clause_subject,
     clause_verb,
     conjuncts,
+    coordinated_persons,
     count_of,
     finding_outcome_type,
     findings,
@@ -451,7 +452,14 @@ class _Finder:
             return False
         if self.heading.get(key.sent.start_char, False):
             return False
-        against = tuple(dict.fromkeys(a for a in against if a is not None))
+        against = tuple(
+            dict.fromkeys(
+                m
+                for a in against
+                if a is not None
+                for m in (coordinated_persons(a, self.index) or (a,))
+            )
+        )
         if not against:
             return False
         k = (ev.start, against[0].span, key.i)

@@ -22,6 +22,7 @@ __all__ = [
     "clause_subject",
     "clause_verb",
     "conjuncts",
+    "coordinated_persons",
     "count_of",
     "finding_outcome_type",
     "findings",
@@ -345,6 +346,19 @@ def conjuncts(tok: Token) -> list[Token]:
                 out.append(c)
                 todo.append(c)
     return sorted(out, key=lambda t: t.i)
+
+
+def coordinated_persons(target: Mention | None, index: MentionIndex) -> tuple[Mention, ...]:
+    """A person and the persons coordinated with them ("PC X, 48, and PC Y were dismissed"), in
+    text order; empty unless there are at least two."""
+    if target is None or target.type != "Person":
+        return ()
+    span = index.doc.char_span(target.span.start, target.span.end, alignment_mode="expand")
+    if span is None:
+        return ()
+    found = [index.at(t, ("Person",)) for t in conjuncts(span.root)]
+    persons = tuple(dict.fromkeys(m for m in found if m is not None))
+    return persons if len(persons) > 1 else ()
 
 
 def is_heading(tok: Token, text: str | None = None) -> bool:

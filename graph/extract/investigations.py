@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from spacy.tokens import Doc, Token
 
-from ..model import Allegation, Investigation, Mention, TextSpan
+from ..model import Allegation, Investigation, Mention, Outcome, TextSpan
 from .clauses import (
     ENTITY_TYPES,
     INQUIRY_NOUNS,
@@ -35,7 +35,28 @@ _INTO = {"into", "on", "of", "regarding"}
 _LEAD_VERBS = {"lead", "launch", "conduct", "open", "begin", "start", "carry", "chair", "head"}
 
 
-def _targets(tok: Token, index: MentionIndex, allegations: Sequence[Allegation]) -> list[Mention]:
+#: Outcome types of a criminal case.
+_CRIMINAL = {"criminal-charge", "conviction", "custodial-sentence", "suspended-sentence", "fine"}
+#: Verbs of a finding that only an inquiry makes (not "say", "describe", "criticise").
+_FOUND = {"find", "conclude", "establish", "reveal", "show", "determine", "uncover"}
+
+
+def case_subjects(allegations: Sequence[Allegation], outcomes: Sequence[Outcome]) -> list[Mention]:
+    """Whom the case a document reports is against: the persons or groups of its first
+    allegation or criminal-justice outcome (charge, conviction, sentence), in text order."""
+    facts = [(a.evidence.start, a.against) for a in allegations]
+    facts += [(o.evidence.start, o.applies_to) for o in outcomes if o.type in _CRIMINAL]
+    facts = [(start, [m for m in ms if m.type in {"Person", "Group"}]) for start, ms in facts]
+    facts = [f for f in facts if f[1]]
+    return list(min(facts, key=lambda f: f[0])[1]) if facts else []
+
+
+def _targets(
+    tok: Token,
+    index: MentionIndex,
+    allegations: Sequence[Allegation],
+    case: Sequence[Mention] = (),
+) -> list[Mention]:
     """Entities an inquiry is into: mentions in the complement, or the targets of allegations."""
     found = index.in_subtree(tok, ENTITY_TYPES)
     if tok.lemma_.lower() in {"allegation", "complaint", "case"}:
@@ -51,6 +72,12 @@ def _targets(tok: Token, index: MentionIndex, allegations: Sequence[Allegation])
         for a in allegations:
             if a.evidence.start <= start < a.evidence.end:
                 found = [*found, *a.against]
+    if (
+        not found
+        and tok.lemma_.lower() in {"case", "matter"}
+        and any(c.lower_ in {"the", "this"} for c in tok.children)
+    ):
+        found = list(case)  # "The FBI investigated the case": the case the document reports
     return [m for m in dict.fromkeys(found) if m.type != "Place"]
 
 
@@ -73,9 +100,16 @@ def _maker(noun: Token, index: MentionIndex) -> Mention | None:
 
 
 def find_investigations(
-    doc: Doc, index: MentionIndex, allegations: Sequence[Allegation] = (), skip=()
+    doc: Doc,
+    index: MentionIndex,
+    allegations: Sequence[Allegation] = (),
+    skip=(),
+    case: Sequence[Mention] = (),
 ) -> Iterator[Investigation]:
-    """Yield the investigations of a parsed document (see the module docstring)."""
+    """Yield the investigations of a parsed document (see the module docstring).
+
+    ``case`` is whom the document's case is against (:func:`case_subjects`): the subjects of
+    "X investigated the case"."""
     last_investigator: Mention | None = None
     seen: set[tuple[TextSpan, TextSpan, TextSpan]] = set()
 
@@ -114,7 +148,7 @@ def find_investigations(
                 if c.dep_ == "prep" and c.lower_ in _INTO:
                     for p in c.children:
                         if p.dep_ == "pobj":
-                            for subj in _targets(p, index, allegations):
+                            for subj in _targets(p, index, allegations, case):
                                 for mk in makers:
                                     out.append(emit(mk, subj, tok, "inquiry-into", 0.85))
             # "an investigation by X ... led to an indictment alleging that Y ..."
@@ -140,7 +174,7 @@ def find_investigations(
                     )
                     if target is None:
                         continue
-                    for s in _targets(target, index, allegations):
+                    for s in _targets(target, index, allegations, case):
                         out.append(emit(inv, s, tok, "investigate-verb", 0.85))
             elif tok.tag_ == "VBN" and tok.dep_ in {"acl", "amod"} and last_investigator:
                 # "the 12 officers investigated"
@@ -149,6 +183,14 @@ def find_investigations(
                     out.append(emit(last_investigator, s, tok, "agentless", 0.5))
         if tok.i in finds:
             f = finds[tok.i]
-            if f.finder is not None and f.subject.type in {"Organisation", "Person", "Group"}:
+            # a person who only says or describes something has not investigated it ("the
+            # force's chief constable said the force welcomed ...")
+            said = f.finder is not None and f.finder.type == "Person"
+            said = said and tok.lemma_.lower() not in _FOUND
+            if (
+                f.finder is not None
+                and not said
+                and f.subject.type in {"Organisation", "Person", "Group"}
+            ):
                 out.append(emit(f.finder, f.subject, tok, "finding", 0.7))
         yield from (i for i in out if i is not None)

@@ -240,8 +240,8 @@ def _role_group(tok: Token) -> Mention | None:
     if det.lower_ not in {"a", "an", "the", "one"}:
         return None  # cheap test first: this runs on every token
     n = title_length(doc, tok.i, tok.sent.end)
-    if not n:
-        return None
+    if not n or _names_a_person(doc[tok.i + n - 1]):
+        return None  # no rank, or "a second officer, PC X," who is named
     end = tok.i + n
     if end < len(doc) and doc[end].ent_type_ == "PERSON":
         return None  # a title in front of a name

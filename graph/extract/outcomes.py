@@ -28,7 +28,7 @@ from .clauses import (
     agent_of,
     clause_subject,
     clause_verb,
-    conjuncts,
+    coordinated_persons,
     count_of,
     finding_outcome_type,
     findings,
@@ -64,7 +64,13 @@ PATTERNS: dict[str, list[list[dict]]] = {
         [{"LEMMA": "find"}, {"LOWER": "guilty"}, {"LOWER": "of"}, {"LOWER": "gross"}],
     ],
     "misconduct-proven": [
-        [{"LEMMA": "breach"}, {"LOWER": "the"}, {"LOWER": "standards"}, {"LOWER": "of"}],
+        [
+            {"LEMMA": "breach"},
+            {"LOWER": "the"},
+            {"IS_LOWER": True, "OP": "?"},  # "the police standards of ..."
+            {"LOWER": "standards"},
+            {"LOWER": "of"},
+        ],
         _w("misconduct", "proven"),
         _w("misconduct", "was", "proven"),
         [{"LEMMA": "find"}, {"LOWER": "guilty"}, {"LOWER": "of"}, {"LOWER": "misconduct"}],
@@ -140,7 +146,11 @@ PATTERNS: dict[str, list[list[dict]]] = {
     ],
     "suspended-sentence": [_w("suspended", "sentence")],
     "probation": [_w("probation")],
-    "fine": [[{"LEMMA": "fine", "POS": "VERB"}]],
+    "fine": [
+        [{"LEMMA": "fine", "POS": "VERB"}],
+        # "ordered to pay a $5,000 fine", "pay a fine of"
+        [{"LEMMA": "pay"}, {"OP": "?"}, {"OP": "?"}, {"OP": "?"}, {"LOWER": "fine"}],
+    ],
     "compensation": [[{"LEMMA": {"IN": ["pay", "award"]}}, {"OP": "?"}, {"LOWER": "compensation"}]],
 }
 
@@ -374,7 +384,7 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
                 if len({o.name for o in orgs}) == 1:
                     target = orgs[0]  # "I apologise for the failings of X"
         targets: tuple[Mention, ...] = (target,) if target is not None else ()
-        officers = _named_officers(target, count, index, sent) or _conjoined_persons(target, index)
+        officers = _named_officers(target, count, index, sent) or coordinated_persons(target, index)
         if officers:
             targets, count = officers, None
         if negated:
@@ -444,18 +454,6 @@ def _named_officers(
     if not 2 <= k <= 3 or (count is not None and count != k) or (words[0] == "both" and k != 2):
         return ()
     return tuple(sorted(persons.values(), key=lambda m: m.span))
-
-
-def _conjoined_persons(target: Mention | None, index: MentionIndex) -> tuple[Mention, ...]:
-    """A person and the persons coordinated with them: "PC X, 48, and PC Y were dismissed"."""
-    if target is None or target.type != "Person":
-        return ()
-    span = index.doc.char_span(target.span.start, target.span.end, alignment_mode="expand")
-    if span is None:
-        return ()
-    found = [index.at(t, ("Person",)) for t in conjuncts(span.root)]
-    persons = tuple(dict.fromkeys(m for m in found if m is not None))
-    return persons if len(persons) > 1 else ()
 
 
 def _finding_outcomes(index: MentionIndex, skip) -> Iterator[Outcome]:

@@ -1,0 +1,53 @@
+"""Who investigated whom, on invented texts of the genre through the real pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.extract import extract
+from graph.model import Allegation, Investigation, SourceDocument
+from graph.resolve import resolve
+
+pytestmark = pytest.mark.issue(3)
+
+
+def facts(nlp, text: str, kind) -> list[tuple[str, ...]]:
+    """Labels of the arguments of every fact of ``kind`` in ``text``."""
+    source = SourceDocument(doc_id="t", text=text, title=text.split("\n", 1)[0], source="test")
+    resolved = resolve(extract(nlp(text), source))
+    label = {e.key: e.label for e in resolved.entities}
+
+    def name(m) -> str:
+        return label[resolved.entity_of[m]]
+
+    if kind is Investigation:
+        return [
+            (name(f.investigator), name(f.subject)) for f in resolved.facts if isinstance(f, kind)
+        ]
+    return [tuple(name(m) for m in f.against) for f in resolved.facts if isinstance(f, kind)]
+
+
+RELEASE = (
+    "Former Deputy Sentenced\n\n"
+    "Daniel Orrin, 34, a former deputy, pleaded guilty to striking a handcuffed inmate. "
+    "Two other deputies, Mark Bevan and Tyler Cope, were charged with obstruction of justice. "
+    "The FBI Louisville Field Office investigated the case.\n"
+)
+
+
+def test_investigations_the_case_is_the_case_the_document_reports(nlp):
+    found = facts(nlp, RELEASE, Investigation)
+    assert found == [("FBI Louisville Field Office", "Daniel Orrin")]
+
+
+def test_allegations_against_each_coordinated_person(nlp):
+    assert ("Mark Bevan", "Tyler Cope") in facts(nlp, RELEASE, Allegation)
+
+
+def test_investigations_an_official_speaking_of_their_own_force_is_no_investigator(nlp):
+    text = (
+        "Panel Rules\n\n"
+        "Westmark Police Assistant Chief Constable Mark Tull said the force welcomed the "
+        "outcome and apologised to the colleagues affected.\n"
+    )
+    assert facts(nlp, text, Investigation) == []
