@@ -41,6 +41,8 @@ def _mark_line_starts(doc: Doc) -> Doc:
             doc[i].is_sent_start = not doc[i].is_space
         elif "\n" in prev.whitespace_:
             doc[i].is_sent_start = True
+        elif prev.is_alpha and prev.text[:1].isupper() and doc[i].text[:1].isupper():
+            doc[i].is_sent_start = False  # inside a capitalised name: "Harwell | Academy"
     return doc
 
 

@@ -54,6 +54,10 @@ _COMPATIBLE = {
     "company": {"company", "limited", "ltd", "plc", "corporation"},
     "inquiry": {"inquiry", "review", "commission"},
     "review": {"review", "inquiry"},
+    "school": {"school", "academy", "college"},
+    "hospital": {"hospital", "trust"},
+    "charity": {"charity", "trust", "foundation"},
+    "church": {"church", "diocese"},
 }
 
 

@@ -168,3 +168,15 @@ def test_entities_rank_with_an_adjective_is_one_unnamed_officer(nlp):
     found = entities(nlp, text)
     assert ("Group", "a retired Detective Inspector") in found
     assert not any(label in {"Detective", "former chief constable"} for _, label in found)
+
+
+def test_entities_inquiry_into_names_and_lone_head_words(nlp):
+    text = (
+        "Inquiry finds school failed pupils\n\n"
+        "The Independent Inquiry into Child Sexual Abuse (IICSA) published a report. "
+        "IICSA said the school had failed pupils.\n"
+    )
+    found = entities(nlp, text)
+    orgs = {label for kind, label in found if kind == "Organisation"}
+    assert "Independent Inquiry into Child Sexual Abuse" in orgs
+    assert "Inquiry" not in orgs and "IICSA" not in orgs  # one node, the acronym an alias

@@ -51,3 +51,19 @@ def test_investigations_an_official_speaking_of_their_own_force_is_no_investigat
         "outcome and apologised to the colleagues affected.\n"
     )
     assert facts(nlp, text, Investigation) == []
+
+
+def test_investigations_the_report_is_the_named_inquiry_s(nlp):
+    text = (
+        "Care Home Inquiry\n\n"
+        "The Marsh Inquiry, chaired by Sir Ian Dale, published its report on Tuesday. "
+        "The report concluded that managers at Elmford Council had failed residents and that "
+        "the Care Standards Commission had missed warnings. Families welcomed the report but "
+        "said nobody had been held to account.\n"
+    )
+    found = facts(nlp, text, Investigation)
+    assert ("Marsh Inquiry", "Care Standards Commission") in found
+    assert any(
+        inv == "Marsh Inquiry" and subj != "Care Standards Commission" for inv, subj in found
+    )
+    assert all(inv == "Marsh Inquiry" for inv, _ in found)

@@ -79,3 +79,30 @@ def test_outcomes_fine_breach_and_a_named_second_officer(nlp):
     assert ("case-to-answer-misconduct", ("Laura Kent",), None) in found
     assert ("fine", ("Ian Holt",), None) in found
     assert not any("second officer" in " ".join(who) for _, who, _ in found)
+
+
+def test_outcomes_pronoun_subjects_and_more_phrasings(nlp):
+    text = (
+        "Headteacher Jailed\n\n"
+        "In 2018, former headmaster Roger Pellow was charged with indecent assault. He was "
+        "convicted in 2019 and sentenced to 12 years in prison. Four care workers were "
+        "convicted, and two received prison sentences. The chair of governors, Lady Ann "
+        "Farrant, stepped down in 2020.\n"
+    )
+    found = outcomes(nlp, text)
+    assert ("conviction", ("Roger Pellow",), None) in found
+    assert ("custodial-sentence", ("Roger Pellow",), None) in found
+    assert ("custodial-sentence", ("Four care workers",), 2) in found
+    assert ("resignation", ("Ann Farrant",), None) in found
+
+
+def test_outcomes_criticised_by_an_official_body_only(nlp):
+    text = (
+        "School Criticised\n\n"
+        "Harwell Academy is a boarding school in Kent. The school's governing body was "
+        "criticised by the Schools Standards Commission in a report. Parents criticised "
+        "the headteacher, Ian Moss, at a meeting.\n"
+    )
+    found = outcomes(nlp, text)
+    assert ("criticised", ("Harwell Academy",), None) in found
+    assert not any(kind == "criticised" and who == ("Ian Moss",) for kind, who, _ in found)

@@ -26,6 +26,7 @@ __all__ = [
     "count_of",
     "finding_outcome_type",
     "findings",
+    "inquiry_body",
     "investigator_of_noun",
     "is_heading",
     "is_negated",
@@ -237,6 +238,31 @@ def investigator_of_noun(noun: Token, index: MentionIndex) -> Mention | None:
     return None
 
 
+#: Head words of the names of inquiry bodies, whose report "the report" is.
+_INQUIRY_BODIES = frozenset(["inquiry", "review", "commission", "panel", "inquest"])
+
+
+def inquiry_body(noun: Token, index: MentionIndex) -> Mention | None:
+    """Whose report or inquiry ``noun`` is, when no "by" / possessor says: an organisation
+    compounded with it ("the PSA report") or, for "the report" / "the review", the inquiry
+    body named last before it ("the X Review ... The report concluded: ...")."""
+    for c in noun.children:
+        if c.dep_ == "compound":
+            m = index.at(c, ("Organisation",))
+            if m is not None and not m.generic:
+                return m
+    if not any(
+        (c.dep_ == "det" and c.lower_ == "the") or (c.dep_ == "poss" and c.pos_ == "PRON")
+        for c in noun.children
+    ):
+        return None
+    for m in index.before(noun.idx, ("Organisation",)):
+        words = m.name.lower().split()
+        if not m.generic and words and words[-1] in _INQUIRY_BODIES:
+            return m
+    return None
+
+
 @dataclass(frozen=True)
 class Finding:
     """An inquiry's finding: ``finder`` found something about ``subject`` in clause ``clause``."""
@@ -254,7 +280,7 @@ def _inquiry_finder(subj: Token, index: MentionIndex) -> tuple[bool, Mention | N
     if m is not None and m.type in {"Organisation", "Person"}:
         return True, m
     if subj.lemma_.lower() in INQUIRY_NOUNS:
-        return True, investigator_of_noun(subj, index)
+        return True, investigator_of_noun(subj, index) or inquiry_body(subj, index)
     return False, None
 
 
@@ -266,7 +292,8 @@ def _own_subject(verb: Token) -> Token | None:
         return own[0]
     for t in reversed(verb.doc[verb.sent.start : verb.i]):
         if t.lemma_.lower() in INQUIRY_NOUNS and t.pos_ == "NOUN" and t.right_edge.i >= verb.i - 2:
-            return t
+            # "X welcomed the report but said ...": an object is no subject; the subject is X's
+            return None if t.dep_ == "dobj" and verb.dep_ == "conj" else t
     return None
 
 

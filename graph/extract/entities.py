@@ -50,6 +50,10 @@ _NAMEISH = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_AR
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _TITLE_STRINGS = {" ".join(t) for t in TITLES}
 _TITLE_MAX = max(len(t) for t in TITLES) + 2  # hyphenated titles take extra tokens
+#: Head words that are a name on their own ("Parliament").
+_NAMES_ALONE = {"parliament", "ombudsman"}
+#: Heads of an inquiry's name, which may go on with "into": "Inquiry into Prison Deaths".
+_INQUIRY_HEADS = {"inquiry", "investigation", "review", "commission"}
 #: Words a report appends to an inquiry's name ("the X Inquiry Report").
 _TRAILING_REPORT = {"report", "reports"}
 
@@ -150,6 +154,8 @@ def org_name_spans(doc: Doc) -> list[Span]:
                         continue
                 # connectors: "of the", "for", "and", "&" followed by a capitalised word
                 k = j + 1
+                if doc[j].lower_ in _INQUIRY_HEADS and doc[k].lower_ == "into":
+                    k += 1  # "Independent Inquiry into Child Abuse"
                 while k < sent.end and doc[k].lower_ in ORG_INNER:
                     k += 1
                 # only a name that already has its head takes a complement ("Office of the
@@ -206,8 +212,9 @@ def org_name_spans(doc: Doc) -> list[Span]:
                     ):
                         span = doc[span.start : t.i]
                         break
+                # a head word alone ("Police", "Inquiry finds ...") names no organisation
                 if any(_is_head(t) for t in span) and not (
-                    len(span) == 1 and span[0].lower_ in {"police", "service", "government"}
+                    len(span) == 1 and span[0].lower_ not in _NAMES_ALONE
                 ):
                     found.append(span)
             i = j + 1
@@ -462,6 +469,15 @@ def _typed_org_names(doc: Doc) -> list[Span]:
                     end += 1
                 out.append(Span(doc, tok.i, end, label="ORG"))
                 continue
+        # "Harwell Academy is a boarding school", "Harwell Academy, a boarding school,"
+        if tok.dep_ != "compound" and _typed_by_predicate(tok):
+            start = tok.i
+            while (
+                start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN"
+            ):
+                start -= 1
+            out.append(Span(doc, start, tok.i + 1, label="ORG"))
+            continue
         nxt = tok.i + 1
         if nxt < len(doc) and doc[nxt].text in _POSSESSIVE:
             nxt += 1
@@ -473,6 +489,17 @@ def _typed_org_names(doc: Doc) -> list[Span]:
         ):
             out.append(Span(doc, tok.i, nxt + 1, label="ORG"))
     return out
+
+
+def _typed_by_predicate(tok: Token) -> bool:
+    """True when a name is said to be an organisation of a type: "X is a boarding school",
+    "X, a supermarket chain,"."""
+    if tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.lemma_ == "be":
+        attrs = [c for c in tok.head.children if c.dep_ == "attr"]
+    else:
+        attrs = []
+    attrs += [c for c in tok.children if c.dep_ == "appos"]
+    return any(a.lower_ in ORG_TYPE_NOUNS and a.pos_ == "NOUN" for a in attrs)
 
 
 #: Last words of country names that are also organisation heads ("Soviet Union").

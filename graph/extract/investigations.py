@@ -42,13 +42,17 @@ _FOUND = {"find", "conclude", "establish", "reveal", "show", "determine", "uncov
 
 
 def case_subjects(allegations: Sequence[Allegation], outcomes: Sequence[Outcome]) -> list[Mention]:
-    """Whom the case a document reports is against: the persons or groups of its first
-    allegation or criminal-justice outcome (charge, conviction, sentence), in text order."""
+    """Whom the case a document reports is against: the persons of its first allegation or
+    criminal-justice outcome (charge, conviction, sentence) that names any, else the groups of
+    the first that has any."""
     facts = [(a.evidence.start, a.against) for a in allegations]
     facts += [(o.evidence.start, o.applies_to) for o in outcomes if o.type in _CRIMINAL]
-    facts = [(start, [m for m in ms if m.type in {"Person", "Group"}]) for start, ms in facts]
-    facts = [f for f in facts if f[1]]
-    return list(min(facts, key=lambda f: f[0])[1]) if facts else []
+    for kinds in ({"Person"}, {"Group"}):  # a named person before a described one
+        found = [(start, [m for m in ms if m.type in kinds]) for start, ms in facts]
+        found = [f for f in found if f[1]]
+        if found:
+            return list(min(found, key=lambda f: f[0])[1])
+    return []
 
 
 def _targets(
@@ -131,7 +135,9 @@ def find_investigations(
             investigator=inv, subject=subj, evidence=ev, extractor=rule, confidence=conf
         )
 
-    finds = {f.verb.i: f for f in findings(doc, index)}
+    finds: dict[int, list] = {}
+    for f in findings(doc, index):
+        finds.setdefault(f.verb.i, []).append(f)  # "concluded that X failed and that Y missed"
     for tok in doc:
         out: list[Investigation | None] = []
         if tok.lemma_.lower() in INQUIRY_NOUNS and tok.pos_ == "NOUN":
@@ -181,8 +187,7 @@ def find_investigations(
                 s = index.head_mention(tok.head, ("Group", "Person"))
                 if s is not None:
                     out.append(emit(last_investigator, s, tok, "agentless", 0.5))
-        if tok.i in finds:
-            f = finds[tok.i]
+        for f in finds.get(tok.i, ()):
             # a person who only says or describes something has not investigated it ("the
             # force's chief constable said the force welcomed ...")
             said = f.finder is not None and f.finder.type == "Person"

@@ -119,6 +119,7 @@ ORG_HEADS = frozenset(
         "church",
         "diocese",
         "school",
+        "academy",
         "college",
         "university",
         "hospital",
@@ -208,6 +209,13 @@ DEFINITE_ORG_NOUNS = frozenset(
         "trust",
         "police",
         "board",
+        "school",
+        "college",
+        "university",
+        "hospital",
+        "charity",
+        "church",
+        "bank",
     ]
 )
 

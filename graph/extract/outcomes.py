@@ -33,6 +33,7 @@ from .clauses import (
     finding_outcome_type,
     findings,
     is_negated,
+    pronoun_antecedent,
     sentence_span,
 )
 from .entities import title_length
@@ -132,7 +133,10 @@ PATTERNS: dict[str, list[list[dict]]] = {
     ],
     "would-have-been-dismissed": [_w("would", "have", "been", "dismissed")],
     "suspension": [[_lemma("suspend")]],
-    "resignation": [[_lemma("resign")]],
+    "resignation": [
+        [_lemma("resign")],
+        [{"LEMMA": {"IN": ["step", "stand"]}, "POS": "VERB"}, {"LOWER": "down"}],
+    ],
     "retirement": [[_lemma("retire")]],
     "barred": [_w("barred", "list"), _w("barred", "from")],
     "custodial-sentence": [
@@ -143,9 +147,20 @@ PATTERNS: dict[str, list[list[dict]]] = {
         ],
         [_lemma("jail")],
         [_lemma("imprison")],
+        # "two received prison sentences", "was given a long jail term"
+        [
+            {"LEMMA": {"IN": ["receive", "serve", "get", "give", "hand"]}, "POS": "VERB"},
+            {"OP": "?"},
+            {"OP": "?"},
+            {"LOWER": {"IN": ["prison", "jail", "custodial"]}},
+            {"LOWER": {"IN": ["sentence", "sentences", "term", "terms"]}},
+        ],
     ],
     "suspended-sentence": [_w("suspended", "sentence")],
     "probation": [_w("probation")],
+    # "X was criticised by the inquiry", "the report criticised X" (kept only when an
+    # organisation decides: see find_outcomes)
+    "criticised": [[{"LEMMA": {"IN": ["criticise", "criticize", "condemn"]}, "POS": "VERB"}]],
     "fine": [
         [{"LEMMA": "fine", "POS": "VERB"}],
         # "ordered to pay a $5,000 fine", "pay a fine of"
@@ -291,6 +306,9 @@ def _applies_to(
             "clear",
             "demote",
             "bar",
+            "criticise",
+            "criticize",
+            "condemn",
         }
     ):
         objs = [c for c in verb.children if c.dep_ == "dobj"]
@@ -308,6 +326,8 @@ def _applies_to(
     target = None
     if target_tok is not None:
         target = index.at(target_tok, ENTITY_TYPES) or group_mention(target_tok)
+        if target is None and target_tok.lower_ in {"he", "she", "him", "her"}:
+            target = pronoun_antecedent(target_tok, index)  # "He was jailed for 12 years"
         if target is None:
             # "the former chief constable, Ann Hale,": the person in apposition
             apposed = [c for c in target_tok.children if c.dep_ == "appos"]
@@ -321,6 +341,10 @@ def _applies_to(
             )
         if target is None:
             target = index.head_mention(target_tok, ENTITY_TYPES)
+        if target is None:
+            # "the school's governing body was criticised": the organisation it governs
+            owner = [c for c in target_tok.children if c.dep_ == "poss"]
+            target = index.at(owner[0], ("Organisation",)) if owner else None
         if target is None and (target_tok.like_num or target_tok.lower_ in {"another"}):
             # "three were found ...": the group counted in this sentence or just before
             groups = index.in_span(sent.start_char, sent.end_char, ("Group",)) or index.before(
@@ -397,6 +421,8 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             count = None
         if target is None:
             continue
+        if slug == "criticised" and (decided is None or decided.type != "Organisation"):
+            continue  # only an official body's criticism is an outcome, not anyone's
         if slug in _DECIDED and decided is not None and decided in targets:
             decided = None
         key = (slug, evidence, target.span.start)

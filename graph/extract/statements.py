@@ -42,7 +42,13 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Mention, Statement, TextSpan
-from .clauses import FINDING_VERBS, INQUIRY_NOUNS, investigator_of_noun, pronoun_antecedent
+from .clauses import (
+    FINDING_VERBS,
+    INQUIRY_NOUNS,
+    inquiry_body,
+    investigator_of_noun,
+    pronoun_antecedent,
+)
 from .entities import title_length
 from .lexicon import GROUP_NOUNS, MEMBER_NOUNS
 from .mentions import MentionIndex
@@ -99,8 +105,6 @@ _VOICE_NOUNS = frozenset(
     ]
 )
 _VOICE_PREPS = {"for", "of", "from", "by"}
-#: Head words of the names of inquiry bodies, whose report "the report" is.
-_INQUIRY_BODIES = frozenset(["inquiry", "review", "commission", "panel", "inquest"])
 #: Verbs that put a quote in their subject's mouth without being speech verbs: "X called the
 #: decision "..."", "X branded it "..."".
 _NAMING_VERBS = frozenset(["call", "brand", "label", "dub", "term", "hail", "condemn"])
@@ -194,28 +198,7 @@ def _entity_of_subject(subj: Token, index: MentionIndex) -> Mention | None:
     if low in {"he", "she"}:
         return pronoun_antecedent(subj, index)
     if subj.lemma_.lower() in INQUIRY_NOUNS:
-        return investigator_of_noun(subj, index) or _inquiry_body(subj, index)
-    return None
-
-
-def _inquiry_body(noun: Token, index: MentionIndex) -> Mention | None:
-    """Whose report or inquiry ``noun`` is, when no "by" / possessor says: an organisation
-    compounded with it ("the PSA report") or, for "the report" / "the review", the inquiry
-    body named last before it ("the X Review ... The report concluded: ...")."""
-    for c in noun.children:
-        if c.dep_ == "compound":
-            m = index.at(c, ("Organisation",))
-            if m is not None and not m.generic:
-                return m
-    if not any(
-        (c.dep_ == "det" and c.lower_ == "the") or (c.dep_ == "poss" and c.pos_ == "PRON")
-        for c in noun.children
-    ):
-        return None
-    for m in index.before(noun.idx, ("Organisation",)):
-        words = m.name.lower().split()
-        if not m.generic and words and words[-1] in _INQUIRY_BODIES:
-            return m
+        return investigator_of_noun(subj, index) or inquiry_body(subj, index)
     return None
 
 
@@ -388,7 +371,7 @@ def _framed_speaker(
             and noun.i + 1 < len(doc)
             and noun.nbor().text == ","
         ):
-            return _inquiry_body(noun, index)
+            return inquiry_body(noun, index)
     return None
 
 
