@@ -212,6 +212,11 @@ def org_name_spans(doc: Doc) -> list[Span]:
                     ):
                         span = doc[span.start : t.i]
                         break
+                # "Chief Executive Tom Hale": a title before a name, not an organisation
+                n = title_length(doc, span.start, span.end)
+                if n and not any(_is_head(t) for t in span[n:]):
+                    i = j + 1
+                    continue
                 # a head word alone ("Police", "Inquiry finds ...") names no organisation
                 if any(_is_head(t) for t in span) and not (
                     len(span) == 1 and span[0].lower_ not in _NAMES_ALONE
@@ -285,7 +290,9 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             span, place = _split_company_place(span)
             if place is not None:
                 ents.append(place)
-        if span.label_ == "ORG" and _person_like(span):
+        if span.label_ == "ORG" and _titled_name(span):
+            span = Span(doc, span.start, span.end, label="PERSON")  # "Chief Executive Ann Lee"
+        elif span.label_ == "ORG" and _person_like(span):
             span = Span(doc, span.start, span.end, label="PERSON")
         elif span.label_ in _PLACEISH and len(span) <= 3 and _role_apposition(span.root):
             span = Span(doc, span.start, span.end, label="PERSON")  # "X, 53, a former nurse"
@@ -532,6 +539,18 @@ _PERSON_POSSESSED = {
     "funeral",
     "widow",
 }
+
+
+def _titled_name(span: Span) -> bool:
+    """A model ``ORG`` that is a title and a name: "Chief Executive Ann Lee" (one to three
+    capitalised name words after the title, none an organisation word)."""
+    n = title_length(span.doc, span.start, span.end)
+    rest = [t for t in span[n:] if not t.is_punct]
+    return (
+        n > 0
+        and 1 <= len(rest) <= 3
+        and all(t.pos_ == "PROPN" and t.text[:1].isupper() and not _is_head(t) for t in rest)
+    )
 
 
 def _role_apposition(tok: Token) -> bool:

@@ -75,6 +75,12 @@ _HARM_VERBS = {
     "torture",
     "traffic",
     "wound",
+    "slam",
+    "spray",
+    "knee",
+    "mistreat",
+    "batter",
+    "hit",
 }
 #: Verbs whose subject is a victim: "X died in custody".
 _DEATH_VERBS = {"die", "drown", "perish"}
@@ -88,37 +94,152 @@ def _char_span(span: Span) -> TextSpan:
 
 
 def victim_names(doc: Doc) -> set[str]:
-    """Last names of persons the text marks as victims: apposition to a victim noun, possessor
-    of "family" or object of "death of", object of a verb of harm ("assaulted X", "X was
-    beaten") or subject of "died"."""
+    """Last names of persons the text marks as victims.
+
+    A person is a victim when named in apposition to a victim noun ("the prisoner, X"; "one of
+    the survivors, X"; "an inmate identified as X"), among victims ("Among the survivors was X",
+    "among them X"), as the possessor of "family" or object of "the death of", as the object of
+    a verb of harm ("assaulted X", "X was beaten", "... struck him" after X), as the subject of
+    "died" or "suffered", or as a parent of one who died ("X, whose son Y died").
+    """
     names: set[str] = set()
-    for ent in doc.ents:
-        if ent.label_ != "PERSON":
-            continue
+    persons = [e for e in doc.ents if e.label_ == "PERSON"]
+    for ent in persons:
         root = ent.root
-        cue = False
-        # "the prisoner, Dan Pike" / "Dan Pike, the victim"
-        if root.dep_ == "appos" and root.head.lower_ in VICTIM_NOUNS:
-            cue = True
-        if any(c.dep_ == "appos" and c.lower_ in VICTIM_NOUNS for c in root.children):
-            cue = True
-        # "X's family", "the murder of X"
-        if root.dep_ == "poss" and root.head.lower_ in _VICTIM_CONTEXT:
-            cue = True
-        if root.dep_ == "pobj" and root.head.head.lower_ in _VICTIM_CONTEXT:
-            cue = True
         head = root.head
         start = title_before(doc, ent.start, ent.sent.start)
         titled = start < ent.start and doc[start : ent.start].text.lower() not in HONORIFICS
+        cue = (
+            _victim_apposition(root)
+            or _among_victims(root)
+            # "X's family", "the murder of X"
+            or (root.dep_ == "poss" and head.lower_ in _VICTIM_CONTEXT)
+            or (root.dep_ == "pobj" and head.head.lower_ in _VICTIM_CONTEXT)
+            or _bereaved(root)
+        )
         # a person named with a rank or office ("President X", "PC X") is a public figure
-        if not titled and head.pos_ in {"VERB", "AUX"}:
-            if root.dep_ in {"dobj", "nsubjpass"} and head.lemma_ in _HARM_VERBS:
-                cue = True
-            if root.dep_ == "nsubj" and head.lemma_ in _DEATH_VERBS:
-                cue = True
+        if not titled and not cue:
+            cue = _harmed(root)
         if cue:
             names.add(ent[-1].text)
+    # "After X had been handcuffed, the officer struck him": the person a harmed pronoun means
+    for tok in doc:
+        if tok.lower_ in {"him", "her"} and _harmed(tok):
+            before = [
+                e
+                for e in persons
+                if e.end <= tok.i
+                and e.start >= tok.sent.start - 40
+                and not _is_subject_of(e.root, tok.head)
+            ]
+            if before:
+                names.add(before[-1][-1].text)
     return names
+
+
+def _victim_like(noun: Token) -> bool:
+    """A noun for victims: "survivors", "the inmate", "people who were wrongly convicted"."""
+    if noun.lower_ in VICTIM_NOUNS:
+        return True
+    return any(
+        t.lemma_ in _HARM_VERBS or t.lower_ in {"wrongly", "wrongfully"} for t in noun.subtree
+    )
+
+
+def _antecedent_noun(pron: Token) -> Token | None:
+    """The plural noun "them" most likely refers to: the nearest one before it (within the
+    sentence and the one before)."""
+    sent = pron.sent
+    start = max(sent.start - 60, 0)
+    for t in reversed(pron.doc[start : pron.i]):
+        if t.tag_ == "NNS" and t.pos_ == "NOUN":
+            return t
+    return None
+
+
+def _victims_noun(tok: Token) -> bool:
+    """``tok`` names victims: a victim noun, or "them" / "those" meaning victims."""
+    if tok.lower_ in {"them", "those"}:
+        ante = _antecedent_noun(tok)
+        return ante is not None and _victim_like(ante)
+    return _victim_like(tok)
+
+
+def _victim_apposition(root: Token) -> bool:
+    head = root.head
+    # "the prisoner, Dan Pike" / "Dan Pike, the victim"
+    if root.dep_ == "appos" and head.lower_ in VICTIM_NOUNS:
+        return True
+    if any(c.dep_ == "appos" and c.lower_ in VICTIM_NOUNS for c in root.children):
+        return True
+    # "One of them, X," / "one of the survivors, X,"
+    if root.dep_ == "appos" and (head.like_num or head.lower_ in {"one", "another"}):
+        of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+        if any(_victims_noun(p) for o in of for p in o.children if p.dep_ == "pobj"):
+            return True
+    # "an inmate identified in court papers as X", "a boy known as X"
+    if root.dep_ == "pobj" and head.lower_ == "as":
+        verb = head.head
+        if verb.lemma_ in {"identify", "name", "know", "refer"} and verb.dep_ in {"acl", "relcl"}:
+            return verb.head.lower_ in VICTIM_NOUNS
+    return False
+
+
+def _among_victims(root: Token) -> bool:
+    """ "Among the survivors who gave evidence was X", "... people wrongly convicted, among them
+    X"."""
+    doc = root.doc
+    first = root.left_edge.i
+    if first >= 2 and doc[first - 2].lower_ == "among" and _victims_noun(doc[first - 1]):
+        return True  # "among them X" (the parser often hangs "among" elsewhere)
+    for t in [root, *root.ancestors][:3]:
+        for c in t.children:
+            if (
+                c.dep_ == "prep"
+                and c.lower_ == "among"
+                and any(_victims_noun(p) for p in c.children if p.dep_ == "pobj")
+            ):
+                return True
+    return False
+
+
+#: Nouns for a person's child or partner: "X, whose son Y died".
+_KIN = {"son", "daughter", "child", "baby", "husband", "wife", "partner", "brother", "sister"}
+
+
+def _bereaved(root: Token) -> bool:
+    """X whose son died (X and the son are victims), or the son himself ("whose son Y died")."""
+    for c in root.children:
+        if c.dep_ == "relcl" and c.lemma_ in _DEATH_VERBS | _HARM_VERBS:
+            subj = [s for s in c.children if s.dep_ in {"nsubj", "nsubjpass"}]
+            if (
+                subj
+                and subj[0].lower_ in _KIN
+                and any(p.lower_ == "whose" for p in subj[0].children)
+            ):
+                return True
+    head = root.head
+    return (
+        root.dep_ in {"appos", "compound"}
+        and head.lower_ in _KIN
+        and head.dep_ in {"nsubj", "nsubjpass"}
+        and head.head.lemma_ in _DEATH_VERBS | _HARM_VERBS
+    )
+
+
+def _harmed(tok: Token) -> bool:
+    """``tok`` is the object of a verb of harm, its passive subject, or the subject of "died" /
+    "suffered" / "sustained" (injuries)."""
+    head = tok.head
+    if head.pos_ not in {"VERB", "AUX"}:
+        return False
+    if tok.dep_ in {"dobj", "nsubjpass"} and head.lemma_ in _HARM_VERBS:
+        return True
+    return tok.dep_ == "nsubj" and head.lemma_ in _DEATH_VERBS | {"suffer", "sustain"}
+
+
+def _is_subject_of(tok: Token, verb: Token) -> bool:
+    return tok.dep_ in {"nsubj", "nsubjpass"} and tok.head == verb
 
 
 #: Courtesy titles and styles written as part of a name: a person's mention span includes them

@@ -1,0 +1,67 @@
+"""Safeguarding: victims and survivors named in a text never become Person entities (unless the
+opt-in asks), whatever the phrasing that marks them; invented texts through the real pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.extract import extract
+from graph.extract.mentions import victim_names
+from graph.model import SourceDocument
+from graph.resolve import resolve
+
+pytestmark = pytest.mark.issue(3)
+
+
+def persons(nlp, text: str) -> set[str]:
+    source = SourceDocument(doc_id="t", text=text, title=text.split("\n", 1)[0], source="test")
+    resolved = resolve(extract(nlp(text), source))
+    return {e.label for e in resolved.entities if e.type == "Person"}
+
+
+@pytest.mark.parametrize(
+    ("text", "victim"),
+    [
+        (
+            "Review Published\n\nTwenty survivors gave evidence to the review. Among the "
+            "survivors who spoke was Sarah Kowalski, now 30. Chief Executive Tom Hale "
+            "apologised.\n",
+            "Sarah Kowalski",
+        ),
+        (
+            "Payout Agreed\n\nThe city paid $3 million to people who were wrongly convicted, "
+            "among them Owen Frey, a former driver. Mayor Tom Hale apologised.\n",
+            "Owen Frey",
+        ),
+        (
+            "Review Published\n\nNine former pupils gave evidence. One of them, Ciaran Vale, "
+            "said he had told a teacher. Chief Executive Tom Hale apologised.\n",
+            "Ciaran Vale",
+        ),
+        (
+            "Trust Criticised\n\nLaura Bennett, whose son Theo died hours after his birth, said "
+            "the trust had ignored her. Chief Executive Tom Hale apologised.\n",
+            "Laura Bennett",
+        ),
+        (
+            "Officer Charged\n\nAfter Glen Royce, 40, had been handcuffed, PC Tom Hale struck "
+            "him repeatedly in the head.\n",
+            "Glen Royce",
+        ),
+        (
+            "Guards Indicted\n\nGuards Tom Hale and Ian Pell kicked an inmate identified in "
+            "court papers as Dean Kirby while he was restrained.\n",
+            "Dean Kirby",
+        ),
+        (
+            "Guards Indicted\n\nDean Kirby sustained broken ribs after guards Tom Hale and "
+            "Ian Pell restrained him.\n",
+            "Dean Kirby",
+        ),
+    ],
+)
+def test_safeguarding_victims_are_not_named(nlp, text, victim):
+    found = persons(nlp, text)
+    assert victim not in found
+    assert "Tom Hale" in found  # the official or accused is still named
+    assert victim.split()[-1] in victim_names(nlp(text))  # found as a victim, not missed
