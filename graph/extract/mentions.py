@@ -123,14 +123,19 @@ def victim_names(doc: Doc) -> set[str]:
         if cue:
             names.add(ent[-1].text)
     # "After X had been handcuffed, the officer struck him": the person a harmed pronoun means
+    doers = {
+        e[-1].text for e in persons if e.root.dep_ == "nsubj" and e.root.head.lemma_ in _HARM_VERBS
+    }
     for tok in doc:
         if tok.lower_ in {"him", "her"} and _harmed(tok):
+            subject = [c for c in tok.head.children if c.dep_ == "nsubj"]
+            doers_here = doers | {c.text for c in subject}
             before = [
                 e
                 for e in persons
-                if e.end <= tok.i
-                and e.start >= tok.sent.start - 40
-                and not _is_subject_of(e.root, tok.head)
+                if tok.sent.start - 40 <= e.start
+                and e.end <= tok.i
+                and e[-1].text not in doers_here  # "X punched a man. X then kicked him"
             ]
             if before:
                 names.add(before[-1][-1].text)
@@ -236,10 +241,6 @@ def _harmed(tok: Token) -> bool:
     if tok.dep_ in {"dobj", "nsubjpass"} and head.lemma_ in _HARM_VERBS:
         return True
     return tok.dep_ == "nsubj" and head.lemma_ in _DEATH_VERBS | {"suffer", "sustain"}
-
-
-def _is_subject_of(tok: Token, verb: Token) -> bool:
-    return tok.dep_ in {"nsubj", "nsubjpass"} and tok.head == verb
 
 
 #: Courtesy titles and styles written as part of a name: a person's mention span includes them
