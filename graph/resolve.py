@@ -58,6 +58,8 @@ _COMPATIBLE = {
     "hospital": {"hospital", "trust"},
     "charity": {"charity", "trust", "foundation"},
     "church": {"church", "diocese"},
+    "unit": {"unit", "squad", "team"},
+    "squad": {"unit", "squad", "team"},
 }
 
 

@@ -252,3 +252,32 @@ def test_affiliations_hired_by_and_the_possessive_description_of_an_organisation
     assert ("Tom Reed", "Westshire Council") in found
     # a passive verb other than one of hiring makes no membership of its agent
     assert not any(p == "Mark Hale" for p, _ in found)
+
+
+def test_affiliations_chair_group_names_its_role_and_command(nlp):
+    text = (
+        "Review Published\n\n"
+        "The Alder Review, chaired by retired judge Ruth Pennick, examined Northmoor Council. "
+        "Its director of housing, Colin Frame, resigned. Westmoor Police officers Dan Hurst "
+        "and Amy Cole were suspended. Inspector Ray Toller, who had commanded the Westmoor "
+        "Police Tactical Unit since 2015, retired.\n"
+    )
+    found = memberships(nlp, text)
+    assert ("Ruth Pennick", "Alder Review") in found
+    assert ("Colin Frame", "Northmoor Council") in found
+    assert ("Dan Hurst", "Westmoor Police") in found
+    assert ("Amy Cole", "Westmoor Police") in found
+    assert ("Ray Toller", "Westmoor Police Tactical Unit") in found
+
+
+def test_affiliations_us_attorneys_office_and_hometowns(nlp):
+    text = (
+        "Officer Sentenced\n\n"
+        "Assistant U.S. Attorney Nina Park of the U.S. Attorney's Office for the Western "
+        "District of Ohio prosecuted the case. The indictment charges Paul Greer, 41, of "
+        "Linden Falls, and Ron Tate, the owner of Tate Haulage & Storage LLC.\n"
+    )
+    found = memberships(nlp, text)
+    assert ("Nina Park", "U.S. Attorney's Office for the Western District of Ohio") in found
+    assert ("Ron Tate", "Tate Haulage & Storage LLC") in found
+    assert not any(org == "Linden Falls" for _, org in found)

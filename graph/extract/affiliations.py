@@ -24,6 +24,8 @@ Rules, each named in the fact's ``extractor``:
 - ``served-in``: "X served in / worked for / joined / set up ORG", "X taught at A and B" (every
   coordinated organisation);
 - ``hired-by``: "X was employed / hired / recruited by ORG";
+- ``group-then-names``: "SCSU officers Craig Dent and Paula Reyes" (each named person);
+- ``chaired-by``: "the X Review, chaired by Y", "the panel was led by Y" (role chair / lead);
 - ``group-compound``: a group named with its organisation ("Westshire Police officers", "a
   Port Authority special agent", "members of the Acme staff");
 - ``officers-of-force``: a group of officers with no organisation, in a document about one police
@@ -54,7 +56,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from ..model import Membership, Mention
-from .clauses import clause_subject, pronoun_antecedent, sentence_span
+from .clauses import clause_subject, coordinated_persons, pronoun_antecedent, sentence_span
 from .entities import title_before, title_length
 from .lexicon import HONORIFICS, MEMBER_NOUNS, POLICE_RANKS, initials
 from .mentions import MentionIndex
@@ -63,6 +65,7 @@ __all__ = ["find_memberships", "home_force"]
 
 _ORG = ("Organisation",)
 _SERVE_VERBS = {
+    "command",
     "serve",
     "work",
     "join",
@@ -269,6 +272,11 @@ def _org_on(tok: Token, index: MentionIndex) -> Mention | None:
             m = index.at(c, _ORG)
             if m is not None and (not m.generic or c.dep_ == "poss"):
                 return m
+        if c.dep_ == "poss" and c.lower_ == "its":
+            # "Its director of social work, X": the organisation named last before
+            named = [m for m in index.before(c.idx, _ORG) if not m.generic]
+            if named:
+                return named[0]
     return None
 
 
@@ -745,6 +753,42 @@ def _clausal(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
                     extractor="served-in",
                     confidence=0.7,
                 )
+        # group-then-names: "SCSU officers Craig Dent and Paula Reyes were acquitted"
+        if (
+            tok.dep_ == "compound"
+            and tok.tag_ == "NNS"
+            and tok.lemma_.lower() in MEMBER_NOUNS | _RANK_NOUNS
+            and tok.head.ent_type_ == "PERSON"
+        ):
+            org = _org_on(tok, index)
+            person = index.at(tok.head, ("Person",))
+            if org is not None and person is not None and not org.generic:
+                for p in coordinated_persons(person, index) or (person,):
+                    yield Membership(
+                        member=p,
+                        organisation=org,
+                        role=tok.lemma_.lower(),
+                        evidence=ev,
+                        extractor="group-then-names",
+                        confidence=0.7,
+                    )
+        # chaired-by: "the X Review, chaired by Y", "the commission was led by Y"
+        if tok.pos_ == "VERB" and tok.lemma_ in _CHAIR_VERBS and tok.tag_ == "VBN":
+            body = tok.head if tok.dep_ in {"acl", "relcl"} else None
+            if body is None:
+                subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
+                body = subj[0] if subj else None
+            org = index.head_mention(body, ("Organisation",)) if body is not None else None
+            leader = _agent_person(tok, index)
+            if org is not None and leader is not None and not org.generic:
+                yield Membership(
+                    member=leader,
+                    organisation=org,
+                    role=_CHAIR_VERBS[tok.lemma_],
+                    evidence=ev,
+                    extractor="chaired-by",
+                    confidence=0.8,
+                )
         # hired-by: "X was employed / hired / recruited by ORG"
         if tok.pos_ == "VERB" and tok.lemma_ in _HIRE_VERBS:
             org = _passive_agent_org(tok, index)
@@ -763,6 +807,22 @@ def _clausal(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
             tok.lemma_.lower() in _POST_NOUNS or tok.lower_.startswith("director")
         ):
             yield from _post_at(doc, tok, index, ev)
+
+
+#: Plural rank nouns that name the members of a force: "Westshire Police constables X and Y".
+_RANK_NOUNS = {"constable", "detective", "sergeant", "deputy", "trooper", "guard", "nurse"}
+#: Verbs of leading a body, and the role they give: "chaired by X" -> chair.
+_CHAIR_VERBS = {"chair": "chair", "lead": "lead", "head": "head"}
+
+
+def _agent_person(verb: Token, index: MentionIndex) -> Mention | None:
+    """The person named as the "by" agent of a passive verb."""
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return index.head_mention(p, ("Person",))
+    return None
 
 
 def _passive_agent_org(verb: Token, index: MentionIndex) -> Mention | None:

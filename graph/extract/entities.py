@@ -69,6 +69,9 @@ def title_case_line(sent: Span) -> bool:
     words = [t for t in sent if t.is_alpha]
     if len(words) < 2:
         return False
+    last = [t for t in sent if not t.is_space]
+    if last and last[-1].text == "." and any(t.pos_ == "VERB" for t in sent):
+        return False  # a sentence full of names ("X of the Y Office for Z prosecuted it.")
     caps = sum(1 for t in words if t.text[0].isupper() or t.lower_ in ORG_INNER)
     return caps / len(words) > 0.85
 
@@ -140,6 +143,10 @@ def org_name_spans(doc: Doc) -> list[Span]:
                 nxt = doc[j + 1]
                 if _capitalised(nxt):
                     j += 1
+                    continue
+                # "Hollis Paving & Grading LLC", "Smith & Jones"
+                if nxt.text == "&" and j + 2 < sent.end and _capitalised(doc[j + 2]):
+                    j += 2
                     continue
                 # "National Aeronautics and Space Administration": "and" inside a name whose
                 # head comes after it
@@ -290,7 +297,9 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             span, place = _split_company_place(span)
             if place is not None:
                 ents.append(place)
-        if span.label_ == "ORG" and _titled_name(span):
+        if span.label_ in {"ORG", "PERSON"} and _hometown(span):
+            span = Span(doc, span.start, span.end, label="GPE")  # "X, 41, of Corliss Bend"
+        elif span.label_ == "ORG" and _titled_name(span):
             span = Span(doc, span.start, span.end, label="PERSON")  # "Chief Executive Ann Lee"
         elif span.label_ == "ORG" and _person_like(span):
             span = Span(doc, span.start, span.end, label="PERSON")
@@ -539,6 +548,20 @@ _PERSON_POSSESSED = {
     "funeral",
     "widow",
 }
+
+
+def _hometown(span: Span) -> bool:
+    """A name after a person's age and "of": "X, 41, of Corliss Bend" is where X lives."""
+    doc = span.doc
+    i = span.start
+    return (
+        i >= 4
+        and doc[i - 1].lower_ == "of"
+        and doc[i - 2].text == ","
+        and doc[i - 3].like_num
+        and doc[i - 4].text == ","
+        and not any(_is_head(t) or t.lower_ in ORG_TYPE_NOUNS for t in span)
+    )
 
 
 def _titled_name(span: Span) -> bool:

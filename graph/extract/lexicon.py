@@ -216,6 +216,8 @@ DEFINITE_ORG_NOUNS = frozenset(
         "charity",
         "church",
         "bank",
+        "unit",
+        "squad",
     ]
 )
 
