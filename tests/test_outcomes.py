@@ -106,3 +106,23 @@ def test_outcomes_criticised_by_an_official_body_only(nlp):
     found = outcomes(nlp, text)
     assert ("criticised", ("Harwell Academy",), None) in found
     assert not any(kind == "criticised" and who == ("Ian Moss",) for kind, who, _ in found)
+
+
+def test_outcomes_release_phrasings(nlp):
+    text = (
+        "Guards Sentenced\n\n"
+        "Sgt Ian Pratt pleaded guilty to assault. The county fired Officer Ray Dunn in May; "
+        "officers fired shots during the riot. The county agreed to pay $2 million in "
+        "compensation to 14 former inmates. The charges against PC Lee Marsh were dropped. "
+        "Gross misconduct was proven against PC Amy Hart. Warden Tom Birk announced his "
+        "resignation.\n"
+    )
+    found = outcomes(nlp, text)
+    assert ("admission", ("Ian Pratt",), None) in found
+    assert ("conviction", ("Ian Pratt",), None) in found
+    assert ("dismissal", ("Ray Dunn",), None) in found
+    assert not any(kind == "dismissal" and who != ("Ray Dunn",) for kind, who, _ in found)
+    assert ("compensation", ("14 former inmates",), 14) in found
+    assert ("no-further-action", ("Lee Marsh",), None) in found
+    assert ("gross-misconduct-proven", ("Amy Hart",), None) in found
+    assert ("resignation", ("Tom Birk",), None) in found

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from ..model import Mention, Outcome, TextSpan
 from .clauses import (
     ENTITY_TYPES,
+    INQUIRY_NOUNS,
     agent_of,
     clause_subject,
     clause_verb,
@@ -60,11 +61,13 @@ PATTERNS: dict[str, list[list[dict]]] = {
     "case-to-answer-misconduct": [_w("case", "to", "answer", "for", "misconduct")],
     "no-case-to-answer": [_w("no", "case", "to", "answer")],
     "gross-misconduct-proven": [
+        [{"LEMMA": "commit"}, {"LOWER": "gross"}, {"LOWER": "misconduct"}],
         _w("gross", "misconduct", "proven"),
         _w("gross", "misconduct", "was", "proven"),
         [{"LEMMA": "find"}, {"LOWER": "guilty"}, {"LOWER": "of"}, {"LOWER": "gross"}],
     ],
     "misconduct-proven": [
+        [{"LEMMA": "commit"}, {"LOWER": "misconduct"}],
         [
             {"LEMMA": "breach"},
             {"LOWER": "the"},
@@ -89,7 +92,8 @@ PATTERNS: dict[str, list[list[dict]]] = {
     ],
     "referral": [
         [
-            {"LEMMA": "refer", "POS": "VERB"},
+            {"LEMMA": {"IN": ["refer", "pass", "send"]}, "POS": "VERB"},
+            {"OP": "{0,5}"},  # "referred a file of evidence to prosecutors"
             {"LOWER": "to"},
             {"OP": "?"},
             {"LOWER": {"IN": ["prosecutors", "cps", "crown", "prosecution"]}},
@@ -111,10 +115,18 @@ PATTERNS: dict[str, list[list[dict]]] = {
         [{"LOWER": "acquitted"}],
         [{"LEMMA": "find"}, {"LOWER": "not"}, {"LOWER": "guilty"}],
     ],
-    "no-further-action": [_w("no", "further", "action")],
+    "no-further-action": [
+        _w("no", "further", "action"),
+        # "the charges against X were dropped", "prosecutors dropped the case"
+        [{"LOWER": {"IN": ["charge", "charges"]}}, {"OP": "{0,5}"}, {"LEMMA": "drop"}],
+        [{"LEMMA": "drop", "POS": "VERB"}, {"OP": "?"}, {"LOWER": {"IN": ["charges", "case"]}}],
+        [{"LEMMA": "decide"}, {"LOWER": "not"}, {"LOWER": "to"}, {"LOWER": "charge"}],
+    ],
     "admission": [
         [{"LEMMA": {"IN": ["admit", "apologise", "apologize"]}, "POS": "VERB"}],
         [{"LEMMA": "accept"}, {"LOWER": {"IN": ["responsibility", "liability"]}}],
+        # a guilty plea is an admission (and a conviction)
+        [{"LEMMA": "plead"}, {"LOWER": "guilty"}],
     ],
     "management-action": [_w("management", "action")],
     "reflective-practice": [_w("reflective", "practice")],
@@ -124,6 +136,7 @@ PATTERNS: dict[str, list[list[dict]]] = {
     "dismissal": [
         [_lemma("dismiss")],
         [{"LOWER": "sacked"}],
+        [_lemma("fire")],  # only of a person: see find_outcomes
         [{"LOWER": {"IN": ["contract", "contracts"]}}, {"LOWER": "terminated"}],
         [
             {"LEMMA": "lose"},
@@ -135,6 +148,7 @@ PATTERNS: dict[str, list[list[dict]]] = {
     "suspension": [[_lemma("suspend")]],
     "resignation": [
         [_lemma("resign")],
+        [{"LOWER": "resignation"}],  # "announced his resignation"
         [{"LEMMA": {"IN": ["step", "stand"]}, "POS": "VERB"}, {"LOWER": "down"}],
     ],
     "retirement": [[_lemma("retire")]],
@@ -166,7 +180,13 @@ PATTERNS: dict[str, list[list[dict]]] = {
         # "ordered to pay a $5,000 fine", "pay a fine of"
         [{"LEMMA": "pay"}, {"OP": "?"}, {"OP": "?"}, {"OP": "?"}, {"LOWER": "fine"}],
     ],
-    "compensation": [[{"LEMMA": {"IN": ["pay", "award"]}}, {"OP": "?"}, {"LOWER": "compensation"}]],
+    "compensation": [
+        [
+            {"LEMMA": {"IN": ["pay", "award"]}},
+            {"OP": "{0,6}", "IS_SENT_START": False},  # "pay A$4.2 million in compensation"
+            {"LOWER": {"IN": ["compensation", "restitution", "damages", "redress"]}},
+        ]
+    ],
 }
 
 #: Types whose negation means nobody was sanctioned.
@@ -280,8 +300,10 @@ def _applies_to(
     # noun outcomes: "the conviction of both officers", "an indictment alleging that X ..."
     if anchor.pos_ == "NOUN":
         for c in anchor.children:
-            if c.dep_ == "prep" and c.lower_ == "of":
+            if c.dep_ == "prep" and c.lower_ in {"of", "against"}:
                 target_tok = next((p for p in c.children if p.dep_ == "pobj"), None)
+            if c.dep_ == "poss" and target_tok is None:
+                target_tok = c  # "his resignation"
         if target_tok is None:
             for c in anchor.subtree:
                 if c.dep_ in {"nsubj", "nsubjpass"} and c.head.dep_ in {"ccomp", "acl", "advcl"}:
@@ -309,6 +331,7 @@ def _applies_to(
             "criticise",
             "criticize",
             "condemn",
+            "fire",
         }
     ):
         objs = [c for c in verb.children if c.dep_ == "dobj"]
@@ -317,6 +340,20 @@ def _applies_to(
             subj = clause_subject(verb)
             if subj is not None:
                 decided = index.head_mention(subj, ("Organisation", "Person"))
+    if target_tok is None and slug == "compensation":
+        # "paid compensation to 23 former prisoners": the recipients
+        for t in [verb, *verb.subtree]:
+            if t.dep_ == "prep" and t.lower_ == "to" and t.head.i in {verb.i, anchor.i}:
+                target_tok = next((p for p in t.children if p.dep_ == "pobj"), None)
+                break
+    if target_tok is None:
+        # "gross misconduct was proven against X", "the charges against X were dropped"
+        for t in [anchor, verb, *[c for c in verb.children if c.dep_ == "nsubjpass"]]:
+            against = [c for c in t.children if c.dep_ == "prep" and c.lower_ == "against"]
+            pobj = [p for a in against for p in a.children if p.dep_ == "pobj"]
+            if pobj:
+                target_tok = pobj[0]
+                break
     if target_tok is None:
         target_tok = clause_subject(verb)
     agent = agent_of(verb)
@@ -421,8 +458,10 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             count = None
         if target is None:
             continue
-        if slug == "criticised" and (decided is None or decided.type != "Organisation"):
+        if slug == "criticised" and not _official_criticism(verb, decided):
             continue  # only an official body's criticism is an outcome, not anyone's
+        if slug == "dismissal" and span[0].lemma_ == "fire" and not _fired_person(verb, index):
+            continue  # "officers fired shots"
         if slug in _DECIDED and decided is not None and decided in targets:
             decided = None
         key = (slug, evidence, target.span.start)
@@ -439,6 +478,26 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             confidence=0.8,
         )
     yield from _finding_outcomes(index, skip)
+
+
+def _official_criticism(verb: Token, decided: Mention | None) -> bool:
+    """Criticism by an organisation or an inquiry's report ("the review criticised X"), or in
+    the passive with nobody named ("X was also criticised")."""
+    if decided is not None:
+        return decided.type == "Organisation"
+    subj = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subj:
+        return subj[0].lemma_.lower() in INQUIRY_NOUNS
+    return not any(c.dep_ == "agent" for c in verb.children)
+
+
+def _fired_person(verb: Token, index: MentionIndex) -> bool:
+    """ "fired X" / "X was fired" of a person or group, not "fired shots"."""
+    for c in verb.children:
+        if c.dep_ in {"dobj", "nsubjpass"}:
+            m = index.head_mention(c, ENTITY_TYPES)
+            return m is not None and m.type in {"Person", "Group"}
+    return False
 
 
 def _about_complaint(anchor: Token) -> bool:
