@@ -236,3 +236,18 @@ def test_statements_quote_framed_by_an_inquiry_report_is_the_inquiry_body(nlp):
     found = statements(nlp, text)
     assert said_by(found, "Hillside Review", "a culture of fear")
     assert not any(q.startswith("a new policy") for _, q, _ in found)
+
+
+def test_statements_titled_officials_and_apposed_pronoun_antecedents(nlp):
+    text = (
+        "Case Closed\n\n"
+        "Special Agent in Charge Ruth Calder of the FBI Norwood Field Office said the bureau "
+        '"will pursue every credible allegation of abuse by officers." '
+        "Paula Renn led the team for five years. The council's chief executive, Sarah Oduya, "
+        'apologised to the families. "We failed these children, and I am deeply sorry," she '
+        "said.\n"
+    )
+    found = statements(nlp, text)
+    assert said_by(found, "Ruth Calder", "will pursue every credible allegation")
+    assert said_by(found, "Sarah Oduya", "We failed these children")
+    assert not any(speaker in {"Special Agent", "Paula Renn"} for speaker, _, _ in found)

@@ -432,7 +432,16 @@ def pronoun_antecedent(pron: Token, index: MentionIndex, paragraphs: int = 3) ->
     for tok in reversed(doc[: pron.i]):
         if tok.idx < limit:
             break
-        if tok.dep_ not in SUBJ_DEPS or tok.pos_ not in {"NOUN", "PROPN"}:
+        if tok.dep_ not in SUBJ_DEPS:
+            continue
+        # "The chief executive, X, apologised" / "One of them, X, said": the named apposition
+        apposed = [c for c in tok.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+        if apposed:
+            m = index.at(apposed[0], ("Person",))
+            if m is None:
+                return None  # a person the text does not name as an entity (a victim)
+            tok = apposed[0]
+        elif tok.pos_ not in {"NOUN", "PROPN"}:
             continue
         m = index.at(tok, ("Person",))
         if m is not None:

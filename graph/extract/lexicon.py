@@ -37,7 +37,8 @@ TITLES: frozenset[tuple[str, ...]] = frozenset(
     chief inspector|chief superintendent|chief constable|deputy chief constable
     assistant chief constable|acc|dcc|commissioner|deputy commissioner|assistant commissioner
     commander|chief|chief of police|police chief|sheriff|deputy|deputy sheriff|trooper|agent
-    special agent|marshal|captain|lieutenant|lt|major|colonel|general|corporal|private
+    special agent|special agent in charge|marshal|captain|lieutenant|lt|major|colonel|general
+    corporal|private
     judge|district judge|u.s. district judge|magistrate|u.s. magistrate judge|recorder
     mr justice|mrs justice
     coroner|senior coroner|prosecutor|attorney|u.s. attorney|district attorney|attorney general

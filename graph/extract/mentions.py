@@ -306,6 +306,7 @@ def group_mention(tok: Token) -> Mention | None:
         and tok.pos_ in {"NOUN", "PROPN"}
         and not (tok.dep_ == "compound" and title_length(doc, tok.i, tok.head.i + 1) > 1)
         and not _names_a_person(tok)
+        and not _title_before_a_name(tok)
     ):  # "Detective" of "a retired Detective Inspector" is part of a rank (see _role_group)
         left = [
             c
@@ -339,6 +340,16 @@ def group_mention(tok: Token) -> Mention | None:
     if any(t.ent_type_ == "NORP" for t in doc[span.start : head.right_edge.i + 1]):
         return None
     return Mention(_char_span(span), "Group", span.text, span.text, count=count)
+
+
+def _title_before_a_name(tok: Token) -> bool:
+    """True when the noun is part of a title in front of a name: "Special Agent in Charge X"."""
+    doc = tok.doc
+    for i in range(max(tok.i - 3, 0), tok.i + 1):
+        n = title_length(doc, i)
+        if n and i + n > tok.i and i + n < len(doc) and doc[i + n].ent_type_ == "PERSON":
+            return True
+    return False
 
 
 def _names_a_person(tok: Token) -> bool:

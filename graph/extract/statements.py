@@ -49,7 +49,7 @@ from .clauses import (
     investigator_of_noun,
     pronoun_antecedent,
 )
-from .entities import title_length
+from .entities import title_before, title_length
 from .lexicon import GROUP_NOUNS, MEMBER_NOUNS
 from .mentions import MentionIndex
 
@@ -193,6 +193,15 @@ def _entity_of_subject(subj: Token, index: MentionIndex) -> Mention | None:
     for c in subj.children:
         if c.dep_ == "appos":
             m = index.at(c, _SPEAKER_TYPES)
+            if m is not None:
+                return m
+    # "Special Agent in Charge X ... said": the parser makes the title the subject
+    start = title_before(subj.doc, subj.i + 1, max(subj.i - 3, 0))
+    if start <= subj.i:
+        n = title_length(subj.doc, start)
+        after = subj.doc[start + n] if start + n < len(subj.doc) else None
+        if after is not None and subj.i < start + n:
+            m = index.at(after, ("Person",))
             if m is not None:
                 return m
     if low in {"he", "she"}:
