@@ -67,3 +67,17 @@ def test_investigations_the_report_is_the_named_inquiry_s(nlp):
         inv == "Marsh Inquiry" and subj != "Care Standards Commission" for inv, subj in found
     )
     assert all(inv == "Marsh Inquiry" for inv, _ in found)
+
+
+def test_investigations_examined_how_and_post_nominals(nlp):
+    text = (
+        "Review Published\n\n"
+        "The Alder Review, chaired by Simon Keble KC, examined how Northmoor Council handled "
+        "reports of abuse. Mr Keble's report criticised the council.\n"
+    )
+    assert ("Alder Review", "Northmoor Council") in facts(nlp, text, Investigation)
+    source = SourceDocument(doc_id="t", text=text, title="Review Published", source="test")
+    resolved = resolve(extract(nlp(text), source))
+    labels = {(e.type, e.label) for e in resolved.entities}
+    assert ("Person", "Simon Keble") in labels
+    assert not any(kind == "Organisation" and label == "Keble" for kind, label in labels)

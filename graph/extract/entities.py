@@ -30,6 +30,7 @@ from .lexicon import (
     ORG_HEADS,
     ORG_INNER,
     ORG_TYPE_NOUNS,
+    POST_NOMINALS,
     TITLES,
     initials,
     number_value,
@@ -318,6 +319,8 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             span = _strip_titles(span)
             if span is None:
                 continue
+            while len(span) > 1 and span[-1].lower_.strip(".") in POST_NOMINALS:
+                span = Span(doc, span.start, span.end - 1, label="PERSON")  # "X Y KC"
         ents.append(span)
 
     # the organisation-name grammar wins over the model's place and partial-org readings

@@ -170,14 +170,18 @@ def find_investigations(
         ):
             subj = clause_subject(tok)
             inv = index.head_mention(subj, ("Organisation", "Person")) if subj is not None else None
-            objs = [c for c in tok.children if c.dep_ in {"dobj", "prep"}]
+            objs = [c for c in tok.children if c.dep_ in {"dobj", "prep", "ccomp"}]
             if inv is not None and tok.tag_ != "VBN":
                 for o in objs:
-                    target = (
-                        o
-                        if o.dep_ == "dobj"
-                        else next((p for p in o.children if p.dep_ == "pobj"), None)
-                    )
+                    if o.dep_ == "ccomp":
+                        # "examined how the council handled ...": the clause's subject
+                        if not any(c.lower_ in {"how", "whether", "why"} for c in o.children):
+                            continue
+                        target = clause_subject(o)
+                    elif o.dep_ == "dobj":
+                        target = o
+                    else:
+                        target = next((p for p in o.children if p.dep_ == "pobj"), None)
                     if target is None:
                         continue
                     for s in _targets(target, index, allegations, case):

@@ -20,6 +20,7 @@ __all__ = [
     "ORG_INNER",
     "ORG_TYPE_NOUNS",
     "POLICE_RANKS",
+    "POST_NOMINALS",
     "TITLES",
     "VICTIM_NOUNS",
     "initials",
@@ -346,6 +347,11 @@ VICTIM_NOUNS = frozenset(
         "residents",
         "deceased",
     ]
+)
+
+#: Letters after a name (honours, offices): "Simon Hale KC" is the person "Simon Hale".
+POST_NOMINALS = frozenset(
+    ["kc", "qc", "mp", "msp", "obe", "cbe", "mbe", "kbe", "dbe", "jp", "frs", "phd"]
 )
 
 #: All-caps tokens that are never acronyms of organisations.
