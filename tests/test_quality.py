@@ -7,6 +7,8 @@ improves; never lower them to make a change pass.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import DEV, SHARED, needs_shared
 
@@ -39,6 +41,36 @@ CONLL04_F1_FLOORS = {
     "Work_For.exact": 0.55,
     "Work_For.trimmed": 0.66,
 }
+
+
+#: metric -> lowest acceptable F1 on eval/probe (12 invented documents of four genres, see its
+#: README; its gold follows some conventions of its own, hence the lower figures).
+PROBE = Path(__file__).resolve().parents[1] / "eval" / "probe"
+PROBE_F1_FLOORS = {
+    "ent.all": 0.85,
+    "affiliation": 0.62,
+    "investigation": 0.40,
+    "outcome.type": 0.72,
+    "allegation": 0.15,
+    "statement": 0.53,
+}
+
+
+@pytest.fixture(scope="module")
+def probe_report(nlp):
+    return evaluate_dir(PROBE, evaluation_builder(nlp))
+
+
+@pytest.mark.parametrize("metric", sorted(PROBE_F1_FLOORS))
+def test_quality_probe_f1_floor(probe_report, metric):
+    f1 = probe_report.totals[metric].f1
+    assert f1 >= PROBE_F1_FLOORS[metric], f"probe {metric} F1 {f1:.3f} < {PROBE_F1_FLOORS[metric]}"
+
+
+def test_quality_probe_names_no_victim_and_keeps_provenance(probe_report):
+    assert probe_report.victims_named == 0
+    assert probe_report.totals["provenance_valid"].p == 1.0
+    assert len(probe_report.documents) == 12
 
 
 @pytest.fixture(scope="module")
