@@ -56,9 +56,38 @@ PROBE_F1_FLOORS = {
 }
 
 
+#: The same for eval/probe2 (8 documents measured once as held out, see its README).
+PROBE2 = PROBE.parent / "probe2"
+PROBE2_F1_FLOORS = {
+    "ent.all": 0.77,
+    "affiliation": 0.70,
+    "investigation": 0.35,
+    "outcome.type": 0.60,
+    "allegation": 0.14,
+    "statement": 0.73,
+}
+
+
 @pytest.fixture(scope="module")
 def probe_report(nlp):
     return evaluate_dir(PROBE, evaluation_builder(nlp))
+
+
+@pytest.fixture(scope="module")
+def probe2_report(nlp):
+    return evaluate_dir(PROBE2, evaluation_builder(nlp))
+
+
+@pytest.mark.parametrize("metric", sorted(PROBE2_F1_FLOORS))
+def test_quality_probe2_f1_floor(probe2_report, metric):
+    f1 = probe2_report.totals[metric].f1
+    floor = PROBE2_F1_FLOORS[metric]
+    assert f1 >= floor, f"probe2 {metric} F1 {f1:.3f} < {floor}"
+
+
+def test_quality_probe2_names_no_victim(probe2_report):
+    assert probe2_report.victims_named == 0
+    assert len(probe2_report.documents) == 8
 
 
 @pytest.mark.parametrize("metric", sorted(PROBE_F1_FLOORS))

@@ -54,6 +54,16 @@ def persons(nlp, text: str) -> set[str]:
             "Dean Kirby",
         ),
         (
+            "No Charges\n\nA grand jury declined to indict Officer Tom Hale in the fatal "
+            "shooting of Marcus Bell, 34, during a traffic stop.\n",
+            "Marcus Bell",
+        ),
+        (
+            "Council at Fault\n\nThe ombudsman said the council had left Peter Lyle, 58, "
+            "without the care he needed. Director Tom Hale apologised.\n",
+            "Peter Lyle",
+        ),
+        (
             "Guards Indicted\n\nDean Kirby sustained broken ribs after guards Tom Hale and "
             "Ian Pell restrained him.\n",
             "Dean Kirby",
