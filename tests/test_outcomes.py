@@ -126,3 +126,15 @@ def test_outcomes_release_phrasings(nlp):
     assert ("no-further-action", ("Lee Marsh",), None) in found
     assert ("gross-misconduct-proven", ("Amy Hart",), None) in found
     assert ("resignation", ("Tom Birk",), None) in found
+
+
+def test_outcomes_apologies_in_quotes(nlp):
+    text = (
+        "Review Published\n\n"
+        'Deputy Chief Constable Ann Rowe of Westmoor Police said: "I am sorry that we failed '
+        'him and his family." Bishop Tom Ashby said: "I apologise without reservation to every '
+        'survivor of this abuse."\n'
+    )
+    found = outcomes(nlp, text)
+    assert ("admission", ("Westmoor Police",), None) in found
+    assert ("admission", ("Tom Ashby",), None) in found

@@ -35,7 +35,7 @@ def extract(doc: Doc, source: SourceDocument, name_victims: bool = False) -> Ext
     from .furniture import find_furniture
     from .investigations import case_subjects, find_investigations
     from .mentions import MentionIndex, find_mentions
-    from .outcomes import find_outcomes
+    from .outcomes import find_outcomes, quoted_admissions
     from .statements import find_statements
 
     excluded = tuple(find_furniture(doc.text))
@@ -46,12 +46,16 @@ def extract(doc: Doc, source: SourceDocument, name_victims: bool = False) -> Ext
     allegations = list(find_allegations(doc, index, skip))
     outcomes = list(find_outcomes(doc, index, skip))
     case = case_subjects(allegations, outcomes)
+    memberships = list(find_memberships(doc, index, excluded))
+    statements = list(find_statements(doc, index, excluded))
+    admitted = [o.evidence for o in outcomes if o.type == "admission"]
     facts = [
-        *find_memberships(doc, index, excluded),
+        *memberships,
         *find_investigations(doc, index, allegations, skip, case),
         *allegations,
         *outcomes,
-        *find_statements(doc, index, excluded),
+        *quoted_admissions(doc, statements, memberships, admitted),
+        *statements,
     ]
     # facts may create group mentions of their own ("Five of these officers")
     extra = []

@@ -250,8 +250,10 @@ def _harmed(tok: Token) -> bool:
         return False
     if tok.dep_ in {"dobj", "nsubjpass"} and head.lemma_ in _HARM_VERBS:
         return True
-    if tok.dep_ == "dobj" and head.lemma_ in {"leave", "deny"} and any(
-        c.dep_ == "prep" and c.lower_ == "without" for c in head.children
+    if (
+        tok.dep_ == "dobj"
+        and head.lemma_ in {"leave", "deny"}
+        and any(c.dep_ == "prep" and c.lower_ == "without" for c in head.children)
     ):
         return True  # "left X without the support he needed"
     return tok.dep_ == "nsubj" and head.lemma_ in _DEATH_VERBS | {"suffer", "sustain"}

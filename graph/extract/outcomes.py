@@ -17,12 +17,13 @@ Criticism and sustained findings come from inquiry findings
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from ..model import Mention, Outcome, TextSpan
+from ..model import Membership, Mention, Outcome, Statement, TextSpan
 from .clauses import (
     ENTITY_TYPES,
     INQUIRY_NOUNS,
@@ -40,7 +41,7 @@ from .clauses import (
 from .entities import title_length
 from .mentions import MentionIndex, group_mention
 
-__all__ = ["PATTERNS", "find_outcomes"]
+__all__ = ["PATTERNS", "find_outcomes", "quoted_admissions"]
 
 
 #: Plurals a phrase may take: "final written warnings", "cases to answer".
@@ -478,6 +479,60 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             confidence=0.8,
         )
     yield from _finding_outcomes(index, skip)
+
+
+_APOLOGY = re.compile(r"\b(?:I|we|We)\b[^.!?\"”]{0,60}?\b(?:sorry|apologi[sz]e)", re.IGNORECASE)
+
+
+def quoted_admissions(
+    doc: Doc, statements: Iterable[Statement], memberships: Iterable[Membership], done=()
+) -> Iterator[Outcome]:
+    """Apologies in quotes: '"I am sorry ...," said X' is X's admission; with "we" or "on
+    behalf of ORG" it is the organisation's (X's own, when X is a person who belongs to one).
+
+    ``done`` holds the evidence spans of admissions found already (by the verb "apologised").
+    """
+    orgs: dict[str, Mention] = {}
+    for m in memberships:
+        orgs.setdefault(m.member.name, m.organisation)
+    seen = set(done)
+    for st in statements:
+        quote = doc.text[st.quote_span.start : st.quote_span.end]
+        found = _APOLOGY.search(quote)
+        if found is None or not st.speakers:
+            continue
+        at = doc.char_span(
+            st.quote_span.start + found.end() - 1,
+            st.quote_span.start + found.end(),
+            alignment_mode="expand",
+        )
+        if at is None:
+            continue
+        evidence = sentence_span(at[0])
+        if evidence in seen:
+            continue
+        seen.add(evidence)
+        speaker = st.speakers[0]
+        sentence = doc.text[evidence.start : evidence.end]
+        behalf = re.search(r"on behalf of (?:the )?([A-Z][\w'’ ]+)", sentence)
+        target = speaker
+        if behalf or re.search(r"\b(?:we|We|our|Our)\b", found.group(0) + sentence):
+            named = [
+                m
+                for m in st.speakers + tuple(orgs.values())
+                if m.type == "Organisation" and behalf and m.name in behalf.group(1)
+            ]
+            if named:
+                target = named[0]
+            elif speaker.type == "Person" and speaker.name in orgs:
+                target = orgs[speaker.name]
+        yield Outcome(
+            type="admission",
+            applies_to=(target,),
+            evidence=evidence,
+            extractor="outcome-quote:admission",
+            confidence=0.7,
+        )
 
 
 def _official_criticism(verb: Token, decided: Mention | None) -> bool:
