@@ -212,9 +212,8 @@ def resolve(extraction: Extraction) -> ResolvedDocument:
     facts: list[Fact] = []
     seen: set[tuple] = set()
     for f in extraction.facts:
-        args = fact_arguments(f)
-        if any(a not in key_of for a in args if not _optional(f, a)):
-            f = _trim(f, key_of)
+        if any(a not in key_of for a in fact_arguments(f)):
+            f = _trim(f, key_of)  # unresolved optional arguments go; a required one drops f
             if f is None:
                 continue
         if isinstance(f, Investigation) and key_of[f.investigator] == key_of[f.subject]:
@@ -277,14 +276,6 @@ def resolve(extraction: Extraction) -> ResolvedDocument:
         facts=tuple(facts),
         entity_of=entity_of,
     )
-
-
-def _optional(fact: Fact, m: Mention) -> bool:
-    if isinstance(fact, Outcome):
-        return m in fact.decided_by
-    if isinstance(fact, Allegation):
-        return m in fact.made_by
-    return False
 
 
 def _trim(f: Fact, key_of: dict[Mention, str]) -> Fact | None:

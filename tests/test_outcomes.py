@@ -138,3 +138,15 @@ def test_outcomes_apologies_in_quotes(nlp):
     found = outcomes(nlp, text)
     assert ("admission", ("Westmoor Police",), None) in found
     assert ("admission", ("Tom Ashby",), None) in found
+
+
+def test_outcomes_a_specific_finding_is_not_also_sustained(nlp):
+    text = (
+        "Panel Rules\n\n"
+        "The panel found that PC Evan Marsh had committed gross misconduct. The review found "
+        "that Sgt Nora Quill had assaulted a prisoner.\n"
+    )
+    found = outcomes(nlp, text)
+    assert ("gross-misconduct-proven", ("Evan Marsh",), None) in found
+    assert ("sustained", ("Evan Marsh",), None) not in found
+    assert ("sustained", ("Nora Quill",), None) in found

@@ -223,6 +223,15 @@ _DECIDED = {
     "acquittal",
     "sustained",
 }
+#: Outcome types that state a finding on a person's conduct.
+_FOUND_TYPES = {
+    "case-to-answer-misconduct",
+    "case-to-answer-gross-misconduct",
+    "misconduct-proven",
+    "gross-misconduct-proven",
+    "conviction",
+    "sustained",
+}
 #: Within a type's match, a more specific type that wins on overlap.
 _SPECIFIC = {
     "written-warning": {"final-written-warning"},
@@ -420,6 +429,7 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             continue
         kept.append((slug, span))
     seen: set[tuple[str, TextSpan, int | None]] = set()
+    stated: set[TextSpan] = set()
     for slug, span in sorted(kept, key=lambda x: (x[1].start, x[0])):
         sent = span.sent
         evidence = TextSpan(sent.start_char, sent.end_char)
@@ -469,6 +479,8 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
         if key in seen:
             continue
         seen.add(key)
+        if slug in _FOUND_TYPES:
+            stated.add(evidence)
         yield Outcome(
             type=slug,
             applies_to=targets,
@@ -478,7 +490,13 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             extractor=f"outcome-phrase:{slug}",
             confidence=0.8,
         )
-    yield from _finding_outcomes(index, skip)
+    # a finding already stated as a specific outcome ("X was found to have committed gross
+    # misconduct") is not also a general "sustained"
+    yield from (
+        o
+        for o in _finding_outcomes(index, skip)
+        if not (o.type == "sustained" and o.evidence in stated)
+    )
 
 
 _APOLOGY = re.compile(r"\b(?:I|we|We)\b[^.!?\"”]{0,60}?\b(?:sorry|apologi[sz]e)", re.IGNORECASE)
@@ -494,7 +512,8 @@ def quoted_admissions(
     """
     orgs: dict[str, Mention] = {}
     for m in memberships:
-        orgs.setdefault(m.member.name, m.organisation)
+        if not m.organisation.generic:  # "the council's chief executive": no name to hold
+            orgs.setdefault(m.member.name, m.organisation)
     seen = set(done)
     for st in statements:
         quote = doc.text[st.quote_span.start : st.quote_span.end]
