@@ -20,6 +20,19 @@ def needs_shared() -> pytest.MarkDecorator:
     )
 
 
+def resolve_text(nlp, text: str, *, name_victims: bool = False):
+    """The resolved document of ``text`` (title: its first line) through the real pipeline, and
+    a function from a mention to its entity's label."""
+    from graph.extract import extract
+    from graph.model import SourceDocument
+    from graph.resolve import resolve
+
+    source = SourceDocument(doc_id="t", text=text, title=text.split("\n", 1)[0], source="test")
+    resolved = resolve(extract(nlp(text), source, name_victims=name_victims))
+    labels = {e.key: e.label for e in resolved.entities}
+    return resolved, lambda m: labels[resolved.entity_of[m]]
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from graph.nlp import load_pipeline

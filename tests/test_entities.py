@@ -4,20 +4,17 @@ the real pipeline."""
 from __future__ import annotations
 
 import pytest
+from conftest import resolve_text
 from spacy.tokens import Span
 
-from graph.extract import extract
 from graph.extract.entities import fix_entities
-from graph.model import SourceDocument
-from graph.resolve import resolve
 
 pytestmark = pytest.mark.issue(3)
 
 
 def entities(nlp, text: str) -> dict[tuple[str, str], list[str]]:
     """(type, label) of every resolved entity -> the texts of its mentions, in text order."""
-    source = SourceDocument(doc_id="t", text=text, title=text.split("\n", 1)[0], source="test")
-    resolved = resolve(extract(nlp(text), source))
+    resolved, _ = resolve_text(nlp, text)
     return {
         (e.type, e.label): sorted((m.text for m in e.mentions), key=text.index)
         for e in resolved.entities

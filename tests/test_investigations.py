@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from conftest import resolve_text
 
-from graph.extract import extract
-from graph.model import Allegation, Investigation, SourceDocument
-from graph.resolve import resolve
+from graph.model import Allegation, Investigation
 
 pytestmark = pytest.mark.issue(3)
 
 
 def facts(nlp, text: str, kind) -> list[tuple[str, ...]]:
     """Labels of the arguments of every fact of ``kind`` in ``text``."""
-    source = SourceDocument(doc_id="t", text=text, title=text.split("\n", 1)[0], source="test")
-    resolved = resolve(extract(nlp(text), source))
-    label = {e.key: e.label for e in resolved.entities}
-
-    def name(m) -> str:
-        return label[resolved.entity_of[m]]
-
+    resolved, name = resolve_text(nlp, text)
     if kind is Investigation:
         return [
             (name(f.investigator), name(f.subject)) for f in resolved.facts if isinstance(f, kind)
@@ -76,8 +69,7 @@ def test_investigations_examined_how_and_post_nominals(nlp):
         "reports of abuse. Mr Keble's report criticised the council.\n"
     )
     assert ("Alder Review", "Northmoor Council") in facts(nlp, text, Investigation)
-    source = SourceDocument(doc_id="t", text=text, title="Review Published", source="test")
-    resolved = resolve(extract(nlp(text), source))
+    resolved, _ = resolve_text(nlp, text)
     labels = {(e.type, e.label) for e in resolved.entities}
     assert ("Person", "Simon Keble") in labels
     assert not any(kind == "Organisation" and label == "Keble" for kind, label in labels)

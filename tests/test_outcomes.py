@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from conftest import resolve_text
 
-from graph.extract import extract
-from graph.model import Outcome, SourceDocument
-from graph.resolve import resolve
+from graph.model import Outcome
 
 pytestmark = pytest.mark.issue(3)
 
 
 def outcomes(nlp, text: str) -> set[tuple[str, tuple[str, ...], int | None]]:
     """(type, labels of whom it applies to, count) of every outcome in ``text``."""
-    source = SourceDocument(doc_id="t", text=text, title=text.split("\n", 1)[0], source="test")
-    resolved = resolve(extract(nlp(text), source))
-    labels = {e.key: e.label for e in resolved.entities}
+    resolved, label = resolve_text(nlp, text)
     return {
-        (f.type, tuple(sorted(labels[resolved.entity_of[m]] for m in f.applies_to)), f.count)
+        (f.type, tuple(sorted(label(m) for m in f.applies_to)), f.count)
         for f in resolved.facts
         if isinstance(f, Outcome)
     }

@@ -4,18 +4,15 @@ opt-in asks), whatever the phrasing that marks them; invented texts through the 
 from __future__ import annotations
 
 import pytest
+from conftest import resolve_text
 
-from graph.extract import extract
 from graph.extract.mentions import victim_names
-from graph.model import SourceDocument
-from graph.resolve import resolve
 
 pytestmark = pytest.mark.issue(3)
 
 
 def persons(nlp, text: str) -> set[str]:
-    source = SourceDocument(doc_id="t", text=text, title=text.split("\n", 1)[0], source="test")
-    resolved = resolve(extract(nlp(text), source))
+    resolved, _ = resolve_text(nlp, text)
     return {e.label for e in resolved.entities if e.type == "Person"}
 
 
