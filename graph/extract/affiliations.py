@@ -24,7 +24,7 @@ Rules, each named in the fact's ``extractor``:
 - ``served-in``: "X served in / worked for / joined / set up ORG", "X taught at A and B" (every
   coordinated organisation);
 - ``hired-by``: "X was employed / hired / recruited by ORG";
-- ``group-then-names``: "SCSU officers Craig Dent and Paula Reyes" (each named person);
+- ``group-then-names``: "TSG officers Ann Dent and Paul Rees" (each named person);
 - ``chaired-by``: "the X Review, chaired by Y", "the panel was led by Y" (role chair / lead);
 - ``group-compound``: a group named with its organisation ("Westshire Police officers", "a
   Port Authority special agent", "members of the Acme staff");
@@ -753,7 +753,7 @@ def _clausal(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
                     extractor="served-in",
                     confidence=0.7,
                 )
-        # group-then-names: "SCSU officers Craig Dent and Paula Reyes were acquitted"
+        # group-then-names: "TSG officers Ann Dent and Paul Rees were acquitted"
         if (
             tok.dep_ == "compound"
             and tok.tag_ == "NNS"

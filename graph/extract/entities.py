@@ -145,7 +145,7 @@ def org_name_spans(doc: Doc) -> list[Span]:
                 if _capitalised(nxt):
                     j += 1
                     continue
-                # "Hollis Paving & Grading LLC", "Smith & Jones"
+                # "Acme Paving & Haulage LLC", "Smith & Jones"
                 if nxt.text == "&" and j + 2 < sent.end and _capitalised(doc[j + 2]):
                     j += 2
                     continue
@@ -299,7 +299,7 @@ def fix_entities(doc: Doc) -> tuple[Span, ...]:
             if place is not None:
                 ents.append(place)
         if span.label_ in {"ORG", "PERSON"} and _hometown(span):
-            span = Span(doc, span.start, span.end, label="GPE")  # "X, 41, of Corliss Bend"
+            span = Span(doc, span.start, span.end, label="GPE")  # "X, 41, of Linden Falls"
         elif span.label_ == "ORG" and _titled_name(span):
             span = Span(doc, span.start, span.end, label="PERSON")  # "Chief Executive Ann Lee"
         elif span.label_ == "ORG" and _person_like(span):
@@ -554,7 +554,7 @@ _PERSON_POSSESSED = {
 
 
 def _hometown(span: Span) -> bool:
-    """A name after a person's age and "of": "X, 41, of Corliss Bend" is where X lives."""
+    """A name after a person's age and "of": "X, 41, of Linden Falls" is where X lives."""
     doc = span.doc
     i = span.start
     return (
