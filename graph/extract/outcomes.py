@@ -515,8 +515,9 @@ def quoted_admissions(
         if not m.organisation.generic:  # "the council's chief executive": no name to hold
             orgs.setdefault(m.member.name, m.organisation)
     seen = set(done)
+    text = doc.text  # spaCy rebuilds it on every access
     for st in statements:
-        quote = doc.text[st.quote_span.start : st.quote_span.end]
+        quote = text[st.quote_span.start : st.quote_span.end]
         found = _APOLOGY.search(quote)
         if found is None or not st.speakers:
             continue
@@ -532,7 +533,7 @@ def quoted_admissions(
             continue
         seen.add(evidence)
         speaker = st.speakers[0]
-        sentence = doc.text[evidence.start : evidence.end]
+        sentence = text[evidence.start : evidence.end]
         behalf = re.search(r"on behalf of (?:the )?([A-Z][\w'’ ]+)", sentence)
         target = speaker
         if behalf or re.search(r"\b(?:we|We|our|Our)\b", found.group(0) + sentence):
