@@ -360,6 +360,8 @@ def group_mention(tok: Token) -> Mention | None:
 
 def _title_before_a_name(tok: Token) -> bool:
     """True when the noun is part of a title in front of a name: "Special Agent in Charge X"."""
+    if not tok.text[:1].isupper():
+        return False  # a title before a name is capitalised; most group nouns are not
     doc = tok.doc
     for i in range(max(tok.i - 3, 0), tok.i + 1):
         n = title_length(doc, i)
