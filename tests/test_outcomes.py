@@ -147,3 +147,15 @@ def test_outcomes_a_specific_finding_is_not_also_sustained(nlp):
     assert ("gross-misconduct-proven", ("Evan Marsh",), None) in found
     assert ("sustained", ("Evan Marsh",), None) not in found
     assert ("sustained", ("Nora Quill",), None) in found
+
+
+def test_outcomes_unreal_clauses_are_no_outcomes(nlp):
+    text = (
+        "File Passed\n\n"
+        "The watchdog asked prosecutors to consider whether PC Dan Hurst should be charged with "
+        "assault. PC Amy Cole could be dismissed if the panel agrees. PC Ian Holt was charged "
+        "with theft.\n"
+    )
+    found = outcomes(nlp, text)
+    assert {who for kind, who, _ in found if kind == "criminal-charge"} == {("Ian Holt",)}
+    assert not any(kind == "dismissal" for kind, _, _ in found)

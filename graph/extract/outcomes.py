@@ -441,6 +441,8 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             continue
         if anchor.dep_ == "amod":
             continue  # "a convicted fraudster" describes, it does not report an outcome
+        if slug != "would-have-been-dismissed" and _unreal(verb):
+            continue  # "to consider whether X should be charged"
         if slug == "sustained" and not _about_complaint(anchor):
             continue  # "pledged to uphold the rules"
         negated = slug not in _NEGATIVE_TYPES and is_negated(anchor)
@@ -553,6 +555,17 @@ def quoted_admissions(
             extractor="outcome-quote:admission",
             confidence=0.7,
         )
+
+
+def _unreal(verb: Token) -> bool:
+    """A clause that does not report what happened: with "should", "could", "may", "might" or
+    "must", or asked after "whether" / "if"."""
+    if any(
+        c.dep_ == "aux" and c.lower_ in {"should", "could", "may", "might", "must"}
+        for c in verb.children
+    ):
+        return True
+    return any(c.dep_ == "mark" and c.lower_ in {"whether", "if"} for c in verb.children)
 
 
 def _official_criticism(verb: Token, decided: Mention | None) -> bool:
