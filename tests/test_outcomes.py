@@ -159,3 +159,8 @@ def test_outcomes_unreal_clauses_are_no_outcomes(nlp):
     found = outcomes(nlp, text)
     assert {who for kind, who, _ in found if kind == "criminal-charge"} == {("Ian Holt",)}
     assert not any(kind == "dismissal" for kind, _, _ in found)
+
+
+def test_outcomes_allegations_against_x_found_not_proven(nlp):
+    text = "Panel Rules\n\nThe allegations against PC Ian Holt were found not proven.\n"
+    assert ("not-proven", ("Ian Holt",), None) in outcomes(nlp, text)

@@ -358,7 +358,16 @@ def _applies_to(
                 break
     if target_tok is None:
         # "gross misconduct was proven against X", "the charges against X were dropped"
-        for t in [anchor, verb, *[c for c in verb.children if c.dep_ == "nsubjpass"]]:
+        # "the allegations against X were found not proven" (the parser may hang the subject on
+        # an auxiliary)
+        subjects = [clause_subject(verb)] + [
+            c
+            for aux in verb.children
+            if aux.dep_ in {"aux", "auxpass"}
+            for c in aux.children
+            if c.dep_ in {"nsubj", "nsubjpass"}
+        ]
+        for t in [anchor, verb, *(s for s in subjects if s is not None)]:
             against = [c for c in t.children if c.dep_ == "prep" and c.lower_ == "against"]
             pobj = [p for a in against for p in a.children if p.dep_ == "pobj"]
             if pobj:
