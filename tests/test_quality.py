@@ -50,7 +50,7 @@ PROBE_F1_FLOORS = {
     "ent.all": 0.85,
     "affiliation": 0.62,
     "investigation": 0.40,
-    "outcome.type": 0.72,
+    "outcome.type": 0.76,
     "allegation": 0.15,
     "statement": 0.53,
 }
