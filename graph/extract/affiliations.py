@@ -56,7 +56,13 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from ..model import Membership, Mention
-from .clauses import clause_subject, coordinated_persons, pronoun_antecedent, sentence_span
+from .clauses import (
+    agent_of,
+    clause_subject,
+    coordinated_persons,
+    pronoun_antecedent,
+    sentence_span,
+)
 from .entities import title_before, title_length
 from .lexicon import HONORIFICS, MEMBER_NOUNS, POLICE_RANKS, initials
 from .mentions import MentionIndex
@@ -779,7 +785,8 @@ def _clausal(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
                 subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
                 body = subj[0] if subj else None
             org = index.head_mention(body, ("Organisation",)) if body is not None else None
-            leader = _agent_person(tok, index)
+            agent = agent_of(tok)
+            leader = index.head_mention(agent, ("Person",)) if agent is not None else None
             if org is not None and leader is not None and not org.generic:
                 yield Membership(
                     member=leader,
@@ -813,16 +820,6 @@ def _clausal(doc: Doc, index: MentionIndex, skip) -> Iterator[Membership]:
 _RANK_NOUNS = {"constable", "detective", "sergeant", "deputy", "trooper", "guard", "nurse"}
 #: Verbs of leading a body, and the role they give: "chaired by X" -> chair.
 _CHAIR_VERBS = {"chair": "chair", "lead": "lead", "head": "head"}
-
-
-def _agent_person(verb: Token, index: MentionIndex) -> Mention | None:
-    """The person named as the "by" agent of a passive verb."""
-    for c in verb.children:
-        if c.dep_ == "agent":
-            for p in c.children:
-                if p.dep_ == "pobj":
-                    return index.head_mention(p, ("Person",))
-    return None
 
 
 def _passive_agent_org(verb: Token, index: MentionIndex) -> Mention | None:
