@@ -593,8 +593,8 @@ def _role_apposition(tok: Token) -> bool:
 
 
 def _apposed_names(doc: Doc, taken: set[int]) -> list[Span]:
-    """Names the model missed that an age or role apposition marks as persons: "Harlow, 53, a
-    former law professor", "Tal, a senior ministry official"."""
+    """Names the model missed that an age or role apposition marks as persons: "Brandt, 53, a
+    former law lecturer", "Okoro, a senior council official"."""
     out: list[Span] = []
     for tok in doc:
         if tok.i in taken or not tok.text[:1].isupper() or not tok.is_alpha:
@@ -654,7 +654,7 @@ def _person_like(span: Span) -> bool:
 
 
 def _dateline_spans(doc: Doc) -> list[Span]:
-    """A news dateline: "BANGKOK, Thailand (AP) --" -> the place in capitals (GPE) and the news
+    """A news dateline: "LIMA, Peru (AP) --" -> the place in capitals (GPE) and the news
     agency in brackets (ORG)."""
     out: list[Span] = []
     for sent in doc.sents:
@@ -667,7 +667,7 @@ def _dateline_spans(doc: Doc) -> list[Span]:
         if j == i or j >= sent.end:
             continue
         if doc[j].text == "(":
-            # "MEXICO CITY (AP) --": no comma, but the agency in brackets ends the dateline
+            # "SAN ESTEBAN (AP) --": no comma, but the agency in brackets ends the dateline
             close = next(
                 (m for m in range(j + 1, min(j + 5, sent.end)) if doc[m].text == ")"), None
             )
@@ -677,7 +677,7 @@ def _dateline_spans(doc: Doc) -> list[Span]:
         elif doc[j].text != ",":
             continue
         out.append(Span(doc, i, j, label="GPE"))
-        # the agency: "(AP)", "(ITAR-TASS)" within the next few tokens
+        # the agency: "(AP)", "(AFP-DPA)" within the next few tokens
         for k in range(j, min(j + 8, sent.end - 2)):
             if doc[k].text == "(":
                 close = next(
@@ -699,8 +699,9 @@ _HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W_]+)+")
 
 
 def _credit_line_spans(doc: Doc) -> list[Span]:
-    """A media credit line names the place and the source of a monitored report: "Paris AFP in
-    English 0107 GMT 2 Feb 94", "Tokyo KYODO" (reference code and headline before it allowed).
+    """A media credit line names the place and the source of a monitored report: "Lisbon AFP in
+    Portuguese 1430 GMT 3 Mar 95", "Oslo NORDPOSTEN" (a reference code and a headline may come
+    before it).
 
     The place (GPE) is the run's first word (with a following "City"), or the words before the
     first all-capitals word; the source (ORG) is the rest of the run. A run with no all-capitals
@@ -712,7 +713,7 @@ def _credit_line_spans(doc: Doc) -> list[Span]:
         start = next((k + 1 for k, t in enumerate(toks) if _REFERENCE_CODE.fullmatch(t.text)), 0)
         run: list[Token] = []
         for t in toks[start:]:
-            # words of a name, hyphenated ones ("Kanal-6", "AL-AHALI") included
+            # words of a name, hyphenated ones ("Kanal-9", "AL-SHAMS") included
             glued = bool(run) and not run[-1].whitespace_
             word = t.text[:1].isupper() and (
                 t.is_alpha or _HYPHENATED.fullmatch(t.text) is not None

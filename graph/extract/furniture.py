@@ -6,8 +6,8 @@ line by line:
 - a line that starts with "Read more", "Related", "Watch", "Image", "Photo" or "Picture" and a
   colon;
 - a line that ends with a credit in brackets, "(PA)", "(Reuters)", "(Getty Images)", unless it
-  is a dateline ("BANGKOK, Thailand (AP)": a place in capitals and a comma first, or "MEXICO
-  CITY (AP)": a place in capitals and the agency alone);
+  is a dateline ("LIMA, Peru (AP)": a place in capitals and a comma first, or "SAN
+  ESTEBAN (AP)": a place in capitals and the agency alone);
 - a credit such as "REUTERS/Jane Doe" and everything after it on its line;
 - a line printed twice (a caption repeated as image alt text): every copy.
 """
@@ -26,7 +26,7 @@ _LEAD = re.compile(
     re.I,
 )
 _END_CREDIT = re.compile(r"(?:^|[.!?”\"’']\s*|\s)\((?:[A-Z][\w.&-]*\s?){1,3}\)\s*$")
-#: "BANGKOK, Thailand (AP)"; "MEXICO CITY (AP)" alone or before a dash
+#: "LIMA, Peru (AP)"; "SAN ESTEBAN (AP)" alone or before a dash
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*,"
     r"|^\s*[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3} \([A-Z][\w-]*\)\s*(?:$|[-\u2013\u2014])"

@@ -260,7 +260,7 @@ def _harmed(tok: Token) -> bool:
 
 
 #: Courtesy titles and styles written as part of a name: a person's mention span includes them
-#: ("Ms. Carpenter", "Rev. Ann Lee"), while ranks and offices ("President", "PC") are roles
+#: ("Ms. Okafor", "Rev. Ann Lee"), while ranks and offices ("President", "PC") are roles
 #: outside the span.
 _NAME_STYLES = HONORIFICS | {"rev", "rev.", "reverend"}
 
