@@ -37,6 +37,7 @@ from .lexicon import (
 )
 
 __all__ = [
+    "after_title",
     "fix_entities",
     "is_acronym",
     "org_name_spans",
@@ -87,6 +88,17 @@ def title_length(doc: Doc, i: int, end: int | None = None) -> int:
         if doc[i : i + n].text.lower() in _TITLE_STRINGS:
             return n
     return 0
+
+
+def after_title(tok: Token) -> Token | None:
+    """The token right after the rank or title that ``tok`` is part of ("Agent" in "Special Agent
+    in Charge Ann Lee" -> "Ann"), or None when ``tok`` is in no title."""
+    doc = tok.doc
+    for i in range(max(tok.i - 3, 0), tok.i + 1):
+        n = title_length(doc, i)
+        if n and i + n > tok.i:
+            return doc[i + n] if i + n < len(doc) else None
+    return None
 
 
 def title_before(doc: Doc, i: int, start: int = 0) -> int:

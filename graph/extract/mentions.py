@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Mention, TextSpan
-from .entities import title_before, title_length
+from .entities import after_title, title_before, title_length
 from .lexicon import DEFINITE_ORG_NOUNS, GROUP_NOUNS, HONORIFICS, VICTIM_NOUNS, number_value
 
 __all__ = ["MentionIndex", "find_mentions", "group_mention", "main_force", "victim_names"]
@@ -362,12 +362,8 @@ def _title_before_a_name(tok: Token) -> bool:
     """True when the noun is part of a title in front of a name: "Special Agent in Charge X"."""
     if not tok.text[:1].isupper():
         return False  # a title before a name is capitalised; most group nouns are not
-    doc = tok.doc
-    for i in range(max(tok.i - 3, 0), tok.i + 1):
-        n = title_length(doc, i)
-        if n and i + n > tok.i and i + n < len(doc) and doc[i + n].ent_type_ == "PERSON":
-            return True
-    return False
+    name = after_title(tok)
+    return name is not None and name.ent_type_ == "PERSON"
 
 
 def _names_a_person(tok: Token) -> bool:
@@ -379,8 +375,8 @@ def _names_a_person(tok: Token) -> bool:
 
 
 def _role_group(tok: Token) -> Mention | None:
-    """An unnamed individual described by a rank or title: "a Detective Constable", "a former
-    Detective Sergeant"."""
+    """An unnamed individual described by a rank or title: "a Detective Constable", "a retired
+    Detective Inspector"."""
     doc = tok.doc
     if tok.i == 0:
         return None

@@ -49,7 +49,7 @@ from .clauses import (
     investigator_of_noun,
     pronoun_antecedent,
 )
-from .entities import title_before, title_length
+from .entities import after_title, title_length
 from .lexicon import GROUP_NOUNS, MEMBER_NOUNS
 from .mentions import MentionIndex
 
@@ -196,14 +196,10 @@ def _entity_of_subject(subj: Token, index: MentionIndex) -> Mention | None:
             if m is not None:
                 return m
     # "Special Agent in Charge X ... said": the parser makes the title the subject
-    start = title_before(subj.doc, subj.i + 1, max(subj.i - 3, 0))
-    if start <= subj.i:
-        n = title_length(subj.doc, start)
-        after = subj.doc[start + n] if start + n < len(subj.doc) else None
-        if after is not None and subj.i < start + n:
-            m = index.at(after, ("Person",))
-            if m is not None:
-                return m
+    name = after_title(subj)
+    m = index.at(name, ("Person",)) if name is not None else None
+    if m is not None:
+        return m
     if low in {"he", "she"}:
         return pronoun_antecedent(subj, index)
     if subj.lemma_.lower() in INQUIRY_NOUNS:
