@@ -8,7 +8,7 @@ STORE  ?= casegraph.store
 OUT    ?= out
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test install install-dev lint format bench clean
+.PHONY: run test install install-dev browser lint format bench clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "casegraph needs Python 3.11+"'
@@ -42,7 +42,15 @@ format: install-dev
 	$(VENV)/bin/ruff format graph tests bench
 	$(VENV)/bin/ruff check --fix graph tests bench
 
-test: lint
+# Headless Chromium for the browser tests (tests/test_html.py): Debian's package, installed once.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
+
+test: lint browser
 	$(PY) -m pytest
 
 # Benchmarks print figures and assert nothing; they take about 45 minutes (the query benchmark

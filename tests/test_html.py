@@ -1,7 +1,7 @@
 """Tests of graph/html.py: the page's data, its self-containment, and the page in real Chromium.
 
 The browser tests open the page from the seed store with headless Chromium (``/usr/bin/chromium``,
-installed by ``.ci/run``) and read back what the page wrote into the DOM (``--dump-dom``) or drew
+installed by ``make test``) and read back what the page wrote into the DOM (``--dump-dom``) or drew
 (``--screenshot``). Without Chromium they fail, saying how to install it.
 """
 
@@ -40,7 +40,7 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     if not CHROMIUM.is_file():
         pytest.fail(
             f"{CHROMIUM} not found: the HTML view is tested in headless Chromium; install it with "
-            "`apt-get install -y --no-install-recommends chromium` (.ci/run does this)"
+            "`make browser` (`make test` does this)"
         )
     profile = tmp_path / "chromium-profile"
     command = [
