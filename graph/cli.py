@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from graph.errors import CasegraphError, QueryError
+from graph.ingest import MAX_CHARS
 from graph.query import QueryResult, compact_iri, display_rows, format_result, run_query
 from graph.store import CaseStore
 
@@ -148,6 +149,14 @@ def build(
     force: Annotated[
         bool, typer.Option("--force", help="Build every document, even unchanged ones.")
     ] = False,
+    max_chars: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Size budget: a document longer than N characters is reported and skipped.",
+        ),
+    ] = MAX_CHARS,
     endpoint: Annotated[
         str | None,
         typer.Option(metavar="URL", help="Then push the store there (see `casegraph push`)."),
@@ -184,6 +193,8 @@ def build(
         options["cluster"] = cluster
     if force:
         options["force"] = True
+    if max_chars != MAX_CHARS:
+        options["max_chars"] = max_chars
     if name_victims:
         options["name_victims"] = True
     err = _stderr()
@@ -198,6 +209,14 @@ def build(
         report = build_graph(paths, store, progress=progress, **options)
     for error in report.errors:
         typer.echo(f"error: {_one_line(error)}", err=True)
+    for note in getattr(report, "ignored", ()):
+        typer.echo(f"note: {note}", err=True)
+    for source, doc_id in getattr(report, "renamed", ()):
+        typer.echo(
+            f"note: Document '{source}' has the name of another file in the store; "
+            f"stored as {doc_id!r}",
+            err=True,
+        )
     skipped = len(getattr(report, "skipped", ()))
     err.print(
         f"Stored {len(report.documents)} document(s), {report.triples} triples, in {store}"

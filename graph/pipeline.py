@@ -21,6 +21,7 @@ stored hash is the same and reports it in :attr:`BuildReport.skipped`; ``force=T
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import itertools
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import CasegraphError
 from .extract import extract
-from .ingest import expand_paths, read_documents
+from .ingest import MAX_CHARS, expand_paths, read_documents
 from .model import ResolvedDocument, SourceDocument
 from .ontology import ONTOLOGY_GRAPH, load_ontology
 from .rdf import DEFAULT_BASE, document_iri, document_ntriples, to_ntriples
@@ -90,12 +91,20 @@ class BuildReport:
         The error of each document or path that could not be read.
     triples
         Triples loaded (the documents' graphs; not the ontology).
+    renamed
+        ``(source, doc_id)`` of each file whose name gives an id that another file already has
+        in the store (or earlier in the build): it is stored under ``doc_id``, the id with the
+        first eight digits of its :attr:`~graph.model.SourceDocument.key` appended.
+    ignored
+        One note per file of a folder that was not read because it is not a document.
     """
 
     documents: list[str] = field(default_factory=list)
     errors: list[CasegraphError] = field(default_factory=list)
     triples: int = 0
     skipped: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
 
 
 # -- content hashes ------------------------------------------------------------------------------
@@ -371,7 +380,9 @@ def build_documents(
         fingerprint = pipeline_fingerprint(
             model, nlp=nlp if in_process else None, base=base, name_victims=name_victims
         )
+        owners: dict[str, str | None] = {}  # doc_id -> key, for the documents of this build
         for document in documents:
+            document = _own_id(document, store, owners, base, report)
             digest = content_hash(document, fingerprint)
             iri = str(document_iri(document.doc_id, base))
             if not force and store.content_hash(iri) == digest:
@@ -414,6 +425,33 @@ def build_documents(
     return report
 
 
+def _own_id(
+    document: SourceDocument,
+    store: CaseStore,
+    owners: dict[str, str | None],
+    base: str,
+    report: BuildReport,
+) -> SourceDocument:
+    """The document with an id no other file has: its own, or its own with its key appended.
+
+    The id of a file is the slug of its name, so ``a/report.txt`` and ``b/report.txt`` share one.
+    The first file to take an id keeps it (in the store, or earlier in this build); another file
+    of that name gets ``{id}-{key[:8]}``, the same on every rebuild. A graph stored without a key
+    (casegraph before keys) belongs to whichever file is built under its id next.
+    """
+    key = document.key
+    if key is None:
+        return document
+    doc_id = document.doc_id
+    iri = str(document_iri(doc_id, base))
+    owner = owners[doc_id] if doc_id in owners else store.source_key(iri)
+    if owner is not None and owner != key:
+        document = dataclasses.replace(document, doc_id=f"{doc_id}-{key[:8]}")
+        report.renamed.append((document.source, document.doc_id))
+    owners.setdefault(document.doc_id, key)
+    return document
+
+
 def build(
     paths: Iterable[str | Path],
     store_path: str | Path | None = "casegraph.store",
@@ -425,6 +463,7 @@ def build(
     workers: int = 1,
     cluster: str | None = None,
     force: bool = False,
+    max_chars: int = MAX_CHARS,
 ) -> BuildReport:
     """Build documents (files or folders) into the store at ``store_path``.
 
@@ -452,19 +491,25 @@ def build(
         for a two-process cluster on this machine (see :mod:`graph.cluster`).
     force
         Build every document again, even those whose content hash is unchanged.
+    max_chars
+        The size budget of a document: a longer one is reported and not built (the batch goes
+        on). A long document within it is parsed in parts (:func:`graph.nlp.parse`).
 
     Returns
     -------
     BuildReport
-        The stored and skipped documents and, for each document that could not be read, its
-        error. The caller decides the exit status; the good documents are stored either way.
+        The stored and skipped documents, for each document that could not be read its error,
+        and a note for each file of a folder that is not a document. The caller decides the exit
+        status; the good documents are stored either way.
     """
     paths = [str(path) for path in paths] if not isinstance(paths, (str, Path)) else [str(paths)]
     total = sum(1 for item in expand_paths(paths) if not isinstance(item, CasegraphError))
     errors: list[CasegraphError] = []
 
+    ignored: list[str] = []
+
     def documents() -> Iterator[SourceDocument]:
-        for item in read_documents(paths):
+        for item in read_documents(paths, max_chars=max_chars, ignored=ignored):
             if isinstance(item, CasegraphError):
                 errors.append(item)
             else:
@@ -486,8 +531,13 @@ def build(
             )
         else:  # nothing to read: only errors (missing paths, folders without documents)
             report = BuildReport()
-            errors += [item for item in read_documents(paths) if isinstance(item, CasegraphError)]
+            errors += [
+                item
+                for item in read_documents(paths, max_chars=max_chars, ignored=ignored)
+                if isinstance(item, CasegraphError)
+            ]
     report.errors = errors + report.errors
+    report.ignored = ignored
     return report
 
 

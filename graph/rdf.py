@@ -169,6 +169,8 @@ def document_ntriples(
     triple(d, _SOURCE, _literal(doc.source))
     if content_hash is not None:
         triple(d, _cg("contentHash"), _literal(content_hash))
+    if doc.key is not None:
+        triple(d, _cg("sourceKey"), _literal(doc.key))
 
     sentence_iris: dict[TextSpan, str] = {}
 

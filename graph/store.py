@@ -56,6 +56,7 @@ __all__ = [
     "DEFAULT_BASE",
     "DUMP_FORMATS",
     "PREFIXES",
+    "SOURCE_KEY",
     "STORE_FORMAT_VERSION",
     "CaseStore",
 ]
@@ -101,6 +102,8 @@ _DOCUMENTS_QUERY = (
 
 #: ``<document> cg:contentHash "..."`` in a document's graph: what the graph was built from.
 CONTENT_HASH = NamedNode("https://w3id.org/casegraph/ontology#contentHash")
+#: ``<document> cg:sourceKey "..."``: a hash of the path of the file the document was read from.
+SOURCE_KEY = NamedNode("https://w3id.org/casegraph/ontology#sourceKey")
 
 
 class CaseStore:
@@ -330,8 +333,16 @@ class CaseStore:
 
         A point lookup (no SPARQL), cheap enough to ask once per document of a build.
         """
+        return self._document_value(iri, CONTENT_HASH)
+
+    def source_key(self, iri: str) -> str | None:
+        """Return the ``cg:sourceKey`` of the document graph ``iri``, or None (no such graph, or
+        one built before casegraph recorded keys). A point lookup, like :meth:`content_hash`."""
+        return self._document_value(iri, SOURCE_KEY)
+
+    def _document_value(self, iri: str, predicate: NamedNode) -> str | None:
         graph = _named_node(iri)
-        for quad in self.oxigraph.quads_for_pattern(graph, CONTENT_HASH, None, graph):
+        for quad in self.oxigraph.quads_for_pattern(graph, predicate, None, graph):
             return quad.object.value
         return None
 

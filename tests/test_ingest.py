@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,7 @@ def test_ingest_reads_text_document(tmp_path: Path) -> None:
         text="\n  The title  \n\nBody text.\n",
         title="The title",
         source=str(path),
+        key=hashlib.sha256(str(path.resolve()).encode()).hexdigest(),
     )
 
 
@@ -213,13 +215,14 @@ def test_ingest_expand_paths_sorted_recursive_and_deduplicated(tmp_path: Path) -
     assert paths == [tmp_path / "a" / "x.htm", tmp_path / "m" / "y.TXT", tmp_path / "z.txt"]
 
 
-def test_ingest_duplicate_doc_id_is_an_error(tmp_path: Path) -> None:
+@pytest.mark.issue(14)
+def test_ingest_same_name_in_two_folders_gives_two_keys(tmp_path: Path) -> None:
     first = write(tmp_path / "one" / "Report.txt", "One\n")
     second = write(tmp_path / "two" / "report.md", "Two\n")
     items = list(read_documents([first, second]))
-    assert isinstance(items[0], SourceDocument)
-    assert isinstance(items[1], IngestError)
-    assert f"'{second}'" in str(items[1]) and "same id 'report'" in str(items[1])
+    assert [d.doc_id for d in items] == ["report", "report"]
+    assert items[0].key != items[1].key
+    assert len(items[0].key) == 64 and items[0].key == read_document(first).key
 
 
 def test_ingest_batch_continues_past_missing_path(tmp_path: Path) -> None:

@@ -48,7 +48,16 @@ OBJECT_PROPERTIES = {
     "member", "organisation", "memberOf", "investigator", "subject", "investigated", "against",
     "madeBy", "outcomeType", "appliesTo", "decidedBy", "concerns", "saidBy", "mention",
 }  # fmt: skip
-DATATYPE_PROPERTIES = {"role", "count", "detail", "quote", "confidence", "extractor", "contentHash"}
+DATATYPE_PROPERTIES = {
+    "role",
+    "count",
+    "detail",
+    "quote",
+    "confidence",
+    "extractor",
+    "contentHash",
+    "sourceKey",
+}
 
 CG = rdflib.Namespace(CG_NAMESPACE)
 CGO = rdflib.Namespace(CGO_NAMESPACE)

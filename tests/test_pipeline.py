@@ -124,3 +124,25 @@ def test_pipeline_same_input_same_graph(tmp_path, nlp):
             build_documents(docs, store, nlp)
             dumps.append(store.dump("nquads"))
     assert dumps[0] == dumps[1]
+
+
+@pytest.mark.issue(14)
+def test_pipeline_same_file_name_in_two_folders_keeps_both(tmp_path, nlp):
+    a = tmp_path / "a" / "article.txt"
+    b = tmp_path / "b" / "article.txt"
+    for path, body in ((a, "The IOPC investigated Eastmoor Police."), (b, "A second story.")):
+        path.parent.mkdir()
+        path.write_text(f"{path.parent.name} title\n\n{body}\n", encoding="utf-8")
+    store_path = tmp_path / "store"
+    first = build([a], store_path)
+    second = build([b], store_path)
+    again = build([b, a], store_path, force=True)  # a keeps its id, b keeps its suffixed one
+    suffixed = f"article-{next(read_documents([b])).key[:8]}"
+    assert first.documents == ["article"] and not first.renamed
+    assert second.documents == [suffixed] and second.renamed == [(str(b), suffixed)]
+    assert again.documents == [suffixed, "article"]
+    with CaseStore.open(store_path, read_only=True) as store:
+        rows = run_query(
+            store, "SELECT ?t WHERE { ?d a cg:Document ; dcterms:title ?t } ORDER BY ?t"
+        ).rows
+    assert [r[0] for r in rows] == ["a title", "b title"]
