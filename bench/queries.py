@@ -48,8 +48,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpus  # bench/corpus.py, beside this file
 import throughput  # bench/throughput.py: run_measured, build_options, print_table
+
+import corpus  # bench/corpus.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"

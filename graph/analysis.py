@@ -832,7 +832,7 @@ def _offsets(sentence: str) -> dict[str, int]:
     """``char_begin`` and ``char_end`` from a sentence IRI ``...#char={begin},{end}``."""
     _, _, span = sentence.rpartition("#char=")
     begin, _, end = span.partition(",")
-    if begin.isdigit() and end.isdigit():
+    if begin.isdecimal() and end.isdecimal():
         return {"char_begin": int(begin), "char_end": int(end)}
     return {"char_begin": -1, "char_end": -1}
 

@@ -26,6 +26,7 @@ import functools
 import hashlib
 import itertools
 import json
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,8 +61,11 @@ __all__ = [
 
 #: A load batch is written when it holds this many documents ...
 LOAD_BATCH = 256
-#: ... or this many bytes of N-Triples (each bulk load has a fixed cost of about 0.1 s).
+#: ... or this many bytes of N-Triples (each bulk load has a fixed cost of about 0.1 s) ...
 LOAD_BATCH_BYTES = 8_000_000
+#: ... or once its first document has waited this many seconds, so that a build killed midway
+#: keeps what it had finished by then (a rebuild skips those documents by their content hash).
+LOAD_BATCH_SECONDS = 5.0
 #: A chunk sent to a worker holds at most this many documents ...
 CHUNK_DOCS = 16
 #: ... and stops growing once it holds this many characters of text.
@@ -404,6 +408,7 @@ def build_documents(
     batch: list[tuple[str, bytes]] = []
     ids: list[str] = []
     size = 0
+    opened = 0.0  # when the first document of the batch was built
 
     def load() -> None:
         nonlocal batch, ids, size
@@ -412,11 +417,17 @@ def build_documents(
         batch, ids, size = [], [], 0
 
     for doc_id, iri, data in built:
+        if not batch:
+            opened = time.monotonic()
         batch.append((iri, data))
         ids.append(doc_id)
         size += len(data)
         tick(doc_id)
-        if len(batch) >= LOAD_BATCH or size >= LOAD_BATCH_BYTES:
+        if (
+            len(batch) >= LOAD_BATCH
+            or size >= LOAD_BATCH_BYTES
+            or time.monotonic() - opened >= LOAD_BATCH_SECONDS
+        ):
             load()
     if batch:
         load()

@@ -429,7 +429,7 @@ def number_value(word: str) -> int | None:
     """
     w = word.lower().strip()
     digits = w.replace(",", "")
-    if digits.isdigit():
+    if digits.isdecimal():  # int() reads decimal digits; "²" and "፱" are digits but no numbers
         return int(digits)
     if w in NUMBER_WORDS:
         return NUMBER_WORDS[w]
