@@ -575,11 +575,26 @@ def serve(
     timeout: Annotated[
         int, typer.Option(min=1, metavar="SECONDS", help="Cancel queries that run longer.")
     ] = 30,
+    max_result_mb: Annotated[
+        int, typer.Option(min=1, metavar="MB", help="Refuse results larger than this (507).")
+    ] = 64,
+    threads: Annotated[
+        int, typer.Option(min=1, max=64, help="Requests answered at once; others wait.")
+    ] = 8,
+    without_text: Annotated[
+        bool,
+        typer.Option(
+            "--without-text",
+            help="Publish a copy without the documents' full text and file paths (the cited "
+            "sentences stay).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the store read-only over the SPARQL 1.1 Protocol (Oxigraph server) until Ctrl-C.
 
-    The query page is at / and the endpoint at /query. A build into the store is refused while
-    it is served. See docs/serving.md.
+    The query page is at / and the endpoint at /query. Updates and federated queries (SERVICE)
+    are refused; a query past its time limit or a result past the size cap ends with an error
+    status. A build into the store is refused while it is served. See docs/serving.md.
 
     Example: casegraph serve --port 7878   (then open http://127.0.0.1:7878/)
     """
@@ -593,7 +608,16 @@ def serve(
             soft_wrap=True,
         )
 
-    serve_store(store, host, port, timeout, announce=announce)
+    serve_store(
+        store,
+        host,
+        port,
+        timeout,
+        max_result_bytes=max_result_mb * 1024 * 1024,
+        threads=threads,
+        without_text=without_text,
+        announce=announce,
+    )
 
 
 @app.command()

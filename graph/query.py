@@ -51,6 +51,7 @@ from graph.store import PREFIXES
 __all__ = [
     "FORMATS",
     "QueryResult",
+    "check_query",
     "compact_iri",
     "display_rows",
     "format_result",
@@ -140,7 +141,7 @@ def run_query(store: _Queryable, sparql: str) -> QueryResult:
     ...
     graph.errors.QueryError: SPARQL Update (INSERT) is not allowed: queries only read the store
     """
-    _check_query(sparql)
+    check_query(sparql)
     try:
         results = store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
         if isinstance(results, QueryBoolean):
@@ -237,8 +238,20 @@ def without_iri_columns(result: QueryResult) -> QueryResult:
 # -- checking ----------------------------------------------------------------------------------
 
 
-def _check_query(sparql: str) -> None:
-    """Reject updates, SERVICE and undeclared prefixes before Oxigraph sees the query."""
+def check_query(sparql: str) -> None:
+    """Reject updates, ``SERVICE`` and undeclared prefixes before Oxigraph sees the query.
+
+    Raises
+    ------
+    QueryError
+        Naming the reason, e.g. ``SERVICE is not allowed: queries only read the local store``.
+
+    Examples
+    --------
+    >>> check_query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    graph.errors.QueryError: SERVICE is not allowed: queries only read the local store
+    """
     declared = set(PREFIXES)
     words = []
     previous = ""

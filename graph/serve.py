@@ -1,19 +1,23 @@
-"""Serve a store over the SPARQL 1.1 Protocol with the Oxigraph server (``casegraph serve``).
+"""Serve a store over the SPARQL 1.1 Protocol (``casegraph serve``): Oxigraph behind a gateway.
 
-casegraph has no HTTP server of its own: it runs ``oxigraph serve-read-only`` (the PyPI package
-``oxigraph``, the same version as pyoxigraph) on the store's database as a child process::
+casegraph runs ``oxigraph serve-read-only`` (the PyPI package ``oxigraph``, the same version as
+pyoxigraph) on the store's database as a child process on a private loopback port::
 
-    oxigraph serve-read-only --location STORE/oxigraph --bind 127.0.0.1:7878 \\
-        --union-default-graph --timeout-s 30
+    oxigraph serve-read-only --location STORE/oxigraph --bind 127.0.0.1:PRIVATE \\
+        --union-default-graph --timeout-s 35
+
+and puts :class:`graph.gateway.Gateway` (Waitress) on the public address in front of it.
 
 - ``/`` is the query page (YASGUI, bundled in the server), ``/query`` the SPARQL endpoint (GET or
   POST, the result format chosen by the ``Accept`` header). Queries see the union of all
   document graphs as their default graph, like ``casegraph query``; ``GRAPH ?g`` reaches one.
-- The server is read-only: SPARQL Update and the Graph Store Protocol's writes answer 403.
-- While the server runs, this process and the server both hold the store's shared (reader) lock
+- The endpoint is read-only: SPARQL Update and the Graph Store Protocol's writes answer 403;
+  ``SERVICE`` (federation) answers 400 and makes no connection; a query past its time limit
+  answers 503 and a result past the size cap 507, each with a one-line message.
+- While it runs, this process and the server both hold the store's shared (reader) lock
   (:meth:`graph.store.CaseStore.reader_lock`; the server inherits the lock's file descriptor), so
   ``casegraph build`` into the store is refused, and ``serve`` is refused while a build runs.
-- It binds to the loopback address unless told otherwise: the server has no authentication.
+- It binds to the loopback address unless told otherwise: the endpoint has no authentication.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import weakref
@@ -35,6 +40,7 @@ from types import FrameType
 from typing import IO
 
 from graph.errors import CasegraphError
+from graph.gateway import DEFAULT_MAX_RESULT_BYTES, DEFAULT_THREADS, Gateway
 from graph.store import CaseStore
 
 __all__ = [
@@ -54,6 +60,11 @@ DEFAULT_TIMEOUT = 30
 STARTUP_TIMEOUT = 30.0
 #: Seconds to wait for the server to exit after SIGTERM, before SIGKILL.
 STOP_TIMEOUT = 10.0
+
+#: Seconds Oxigraph's own time limit exceeds the gateway's (a backstop).
+BACKSTOP_SECONDS = 5
+#: Restarts of a dead Oxigraph server allowed within a minute before ``serve`` gives up.
+MAX_RESTARTS = 5
 
 #: What the Oxigraph server prints on standard output once it listens.
 _READY_LINE = "Listening for requests at"
@@ -90,7 +101,14 @@ def _host_port(host: str, port: int) -> str:
 
 
 class SparqlServer:
-    """An Oxigraph SPARQL server over one store, as a context manager.
+    """A read-only SPARQL endpoint over one store, as a context manager.
+
+    The Oxigraph server runs as a child process on a private loopback port; clients reach the
+    :class:`graph.gateway.Gateway` on ``host:port``, which refuses updates and federation, caps
+    results and time, and bounds the work Oxigraph sees. A supervisor thread restarts Oxigraph
+    if it dies (at most :data:`MAX_RESTARTS` times a minute); the child is killed with this
+    process even when this process is killed with SIGKILL (Linux ``PR_SET_PDEATHSIG``), so it
+    never keeps serving, or holding the store's lock, alone.
 
     Parameters
     ----------
@@ -99,12 +117,19 @@ class SparqlServer:
     host, port
         Where to listen; the default host is the loopback address only.
     timeout
-        Seconds a query may run before Oxigraph cancels it (see docs/serving.md for what a
-        client sees then).
+        Seconds a query may run before it is cancelled (503 with a one-line message).
+    max_result_bytes
+        Largest result passed on (507 with a one-line message past it).
+    threads
+        Requests handled at once.
+    without_text
+        Publish a copy of the store made at start without the documents' full text and file
+        paths (:meth:`graph.store.CaseStore.copy_without_text`); the store itself is not locked
+        while the copy is served.
     startup_timeout
-        Seconds to wait for the server to answer on its port.
+        Seconds to wait for Oxigraph to answer on its port.
     log
-        Called with each line the server prints once it is running (its error log); the default
+        Called with each line Oxigraph prints once it is running (its error log); the default
         writes ``oxigraph: <line>`` to standard error.
 
     Examples
@@ -122,21 +147,36 @@ class SparqlServer:
         port: int = DEFAULT_PORT,
         timeout: int = DEFAULT_TIMEOUT,
         *,
+        max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
+        threads: int = DEFAULT_THREADS,
+        without_text: bool = False,
         startup_timeout: float = STARTUP_TIMEOUT,
         log: Callable[[str], None] | None = None,
     ):
         self.store_path = Path(store_path)
+        self.without_text = without_text
         self.host = host
         self.port = port
         self.timeout = timeout
+        self.max_result_bytes = max_result_bytes
+        self.threads = threads
         self.startup_timeout = startup_timeout
+        self.restarts = 0
         self._log = log or _log_to_stderr
         self._process: subprocess.Popen[str] | None = None
         self._lock: contextlib.ExitStack | None = None
+        self._lock_fd = -1
+        self._data: Path | None = None
+        self._internal_port = 0
         self._reader: threading.Thread | None = None
         self._ready = threading.Event()
         self._output: collections.deque[str] = collections.deque(maxlen=20)
         self._finalizer: weakref.finalize | None = None
+        self._gateway: Gateway | None = None
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+        self._failed: int | None = None
+        self._restart_times: collections.deque[float] = collections.deque()
 
     # -- addresses ----------------------------------------------------------------------------
 
@@ -152,23 +192,24 @@ class SparqlServer:
 
     @property
     def pid(self) -> int | None:
-        """The process id of the running server, or None."""
+        """The process id of the running Oxigraph server (the child), or None."""
         return None if self._process is None else self._process.pid
 
     # -- life ---------------------------------------------------------------------------------
 
     def start(self) -> SparqlServer:
-        """Take the reader lock, start the server and wait until it answers on its port.
+        """Take the reader lock, start Oxigraph and the gateway, and wait until both answer.
 
         Raises
         ------
         StoreError
             When the store is missing, not a casegraph store, or being written.
         ServerError
-            When the server program is missing, exits early (its one-line reason, such as
-            ``Address already in use``) or does not answer within ``startup_timeout`` seconds.
+            When the server program is missing, exits early (its one-line reason), does not
+            answer within ``startup_timeout`` seconds, or ``host:port`` cannot be bound (such as
+            ``Address already in use``).
         """
-        if self._process is not None:
+        if self._gateway is not None:
             raise RuntimeError("the server is already running")
         if not 0 < self.port < 65536:
             raise ServerError(f"Port {self.port} is not a TCP port (1-65535)")
@@ -176,18 +217,101 @@ class SparqlServer:
             raise ServerError(f"Query timeout {self.timeout} s is not a positive number of seconds")
         binary = oxigraph_binary()
         stack = contextlib.ExitStack()
-        data, lock_fd = stack.enter_context(CaseStore.reader_lock(self.store_path))
+        served = self.store_path
+        if self.without_text:
+            copy = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="casegraph-")))
+            with CaseStore.open(self.store_path, read_only=True) as original:
+                original.copy_without_text(copy / "store")
+            served = copy / "store"
+        try:
+            self._data, self._lock_fd = stack.enter_context(CaseStore.reader_lock(served))
+        except BaseException:
+            stack.close()
+            raise
         self._lock = stack
+        self._stopping.clear()
+        self._failed = None
+        try:
+            self._internal_port = _free_loopback_port()
+            self._start_oxigraph(binary)
+            self._gateway = Gateway(
+                f"http://127.0.0.1:{self._internal_port}",
+                timeout=self.timeout,
+                max_result_bytes=self.max_result_bytes,
+                threads=self.threads,
+            )
+            try:
+                self._gateway.bind(self.host, self.port)
+            except OSError as error:
+                where = _host_port(self.host, self.port)
+                raise ServerError(
+                    f"Cannot serve '{self.store_path}' on {where}: {error.strerror or error}"
+                ) from None
+        except BaseException:
+            self.stop()
+            raise
+        serving = threading.Thread(target=self._gateway.run, name="casegraph-gateway")
+        supervising = threading.Thread(
+            target=self._supervise, args=(binary,), name="oxigraph-supervisor"
+        )
+        self._threads = [serving, supervising]
+        for thread in self._threads:
+            thread.daemon = True
+            thread.start()
+        return self
+
+    def stop(self) -> int | None:
+        """Stop the gateway and Oxigraph (SIGTERM, then SIGKILL after a while), release the lock.
+
+        Returns
+        -------
+        int or None
+            Oxigraph's exit status, or None when it was not running. Stopping twice does nothing.
+        """
+        self._stopping.set()
+        if self._gateway is not None:
+            self._gateway.close()
+            self._gateway = None
+        for thread in self._threads:
+            thread.join(5)
+        self._threads = []
+        status = self._stop_oxigraph()
+        if self._lock is not None:  # only once the server, which shares the lock, has exited
+            self._lock.close()
+            self._lock = None
+        return status
+
+    def poll(self) -> int | None:
+        """None while serving; Oxigraph's exit status once it died and could not be restarted."""
+        return self._failed
+
+    def exit_reason(self) -> str:
+        """Oxigraph's last words: its ``Error: ...`` line, or its last line of output."""
+        lines = list(self._output)
+        for line in lines:
+            if line.startswith("Error:"):
+                return line.removeprefix("Error:").strip()
+        return lines[-1] if lines else "no output"
+
+    def __enter__(self) -> SparqlServer:
+        return self if self._gateway is not None else self.start()  # `with server.start():`
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _start_oxigraph(self, binary: str) -> None:
         command = [
             binary,
             "serve-read-only",
             "--location",
-            str(data),
+            str(self._data),
             "--bind",
-            _host_port(self.host, self.port),
+            f"127.0.0.1:{self._internal_port}",
             "--union-default-graph",
             "--timeout-s",
-            str(self.timeout),
+            str(self.timeout + BACKSTOP_SECONDS),  # the gateway cancels first
         ]
         env = dict(os.environ, RUST_BACKTRACE="0", RUST_LIB_BACKTRACE="0")
         self._ready.clear()
@@ -201,12 +325,11 @@ class SparqlServer:
                 text=True,
                 errors="replace",
                 env=env,
-                pass_fds=(lock_fd,),  # the server holds the reader lock too, for as long as it runs
+                pass_fds=(self._lock_fd,),  # the server holds the reader lock too while it runs
                 start_new_session=True,  # Ctrl-C reaches us only; we stop the server in order
+                preexec_fn=_die_with_parent,
             )
         except OSError as error:
-            stack.close()
-            self._lock = None
             raise ServerError(f"Cannot run the Oxigraph server '{binary}': {error}") from None
         # A server whose SparqlServer is forgotten, or still running when Python exits, is killed
         # rather than left serving (and holding the lock) without a parent.
@@ -218,21 +341,9 @@ class SparqlServer:
         )
         self._reader.daemon = True
         self._reader.start()
-        try:
-            self._wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+        self._wait_until_ready()
 
-    def stop(self) -> int | None:
-        """Stop the server (SIGTERM, then SIGKILL after a while) and release the lock.
-
-        Returns
-        -------
-        int or None
-            The server's exit status, or None when it was not running. Stopping twice does nothing.
-        """
+    def _stop_oxigraph(self) -> int | None:
         process, self._process = self._process, None
         if self._finalizer is not None:
             self._finalizer.detach()
@@ -252,36 +363,42 @@ class SparqlServer:
             self._reader = None
         if process is not None and process.stdout is not None:
             process.stdout.close()
-        if self._lock is not None:  # only once the server, which shares the lock, has exited
-            self._lock.close()
-            self._lock = None
         return status
 
-    def poll(self) -> int | None:
-        """Return the server's exit status if it has exited, else None."""
-        return None if self._process is None else self._process.poll()
-
-    def exit_reason(self) -> str:
-        """The server's last words: its ``Error: ...`` line, or its last line of output."""
-        lines = list(self._output)
-        for line in lines:
-            if line.startswith("Error:"):
-                return line.removeprefix("Error:").strip()
-        return lines[-1] if lines else "no output"
-
-    def __enter__(self) -> SparqlServer:
-        return self if self._process is not None else self.start()  # `with server.start():`
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    # -- internals ----------------------------------------------------------------------------
+    def _supervise(self, binary: str) -> None:
+        """Restart Oxigraph when it dies; give up after MAX_RESTARTS restarts in a minute."""
+        while not self._stopping.wait(0.25):
+            process = self._process
+            if process is None or process.poll() is None:
+                continue
+            gateway = self._gateway
+            if gateway is not None:
+                gateway.available.clear()
+            status = process.returncode
+            self._log(f"the server stopped with status {status}: {self.exit_reason()}; restarting")
+            now = time.monotonic()
+            while self._restart_times and now - self._restart_times[0] > 60:
+                self._restart_times.popleft()
+            if len(self._restart_times) >= MAX_RESTARTS:
+                self._failed = status
+                return
+            self._restart_times.append(now)
+            self._stop_oxigraph()
+            try:
+                self._start_oxigraph(binary)
+            except ServerError as error:
+                self._log(str(error))
+                self._failed = status
+                return
+            self.restarts += 1
+            if gateway is not None:
+                gateway.available.set()
 
     def _wait_until_ready(self) -> None:
         process = self._process
         assert process is not None
         deadline = time.monotonic() + self.startup_timeout
-        where = _host_port(self.host, self.port)
+        where = f"127.0.0.1:{self._internal_port}"
         while True:
             if process.poll() is not None:
                 if self._reader is not None:
@@ -290,7 +407,7 @@ class SparqlServer:
                     f"The Oxigraph server for '{self.store_path}' on {where} exited with status "
                     f"{process.returncode}: {self.exit_reason()}"
                 )
-            if self._ready.is_set() and _answers(self.host, self.port):
+            if self._ready.is_set() and _answers("127.0.0.1", self._internal_port):
                 return
             if time.monotonic() > deadline:
                 raise ServerError(
@@ -298,6 +415,23 @@ class SparqlServer:
                     f"within {self.startup_timeout:g} s"
                 )
             time.sleep(0.05)
+
+
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to SIGKILL it when its parent dies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the finalizer and stop() still apply
+        pass
 
 
 def _read_output(
@@ -364,13 +498,16 @@ def serve(
     port: int = DEFAULT_PORT,
     timeout: int = DEFAULT_TIMEOUT,
     *,
+    max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
+    threads: int = DEFAULT_THREADS,
+    without_text: bool = False,
     announce: Callable[[SparqlServer], None] | None = None,
 ) -> None:
     """Serve the store until SIGINT (Ctrl-C) or SIGTERM, then stop the server and return.
 
     Parameters
     ----------
-    store_path, host, port, timeout
+    store_path, host, port, timeout, max_result_bytes, threads, without_text
         As :class:`SparqlServer`.
     announce
         Called once the server answers (the CLI prints the URL).
@@ -378,15 +515,25 @@ def serve(
     Raises
     ------
     StoreError, ServerError
-        As :meth:`SparqlServer.start`; ServerError also when the server dies while serving.
+        As :meth:`SparqlServer.start`; ServerError also when Oxigraph dies while serving and
+        cannot be restarted.
     """
-    with _stop_on_signals() as stop, SparqlServer(store_path, host, port, timeout) as server:
+    server = SparqlServer(
+        store_path,
+        host,
+        port,
+        timeout,
+        max_result_bytes=max_result_bytes,
+        threads=threads,
+        without_text=without_text,
+    )
+    with _stop_on_signals() as stop, server:
         if announce is not None:
             announce(server)
         while not stop.wait(0.25):
             if server.poll() is not None:
                 status = server.poll()
                 raise ServerError(
-                    f"The Oxigraph server for '{store_path}' stopped with status {status}: "
-                    f"{server.exit_reason()}"
+                    f"The Oxigraph server for '{store_path}' stopped with status {status} and "
+                    f"could not be restarted: {server.exit_reason()}"
                 )

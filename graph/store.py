@@ -104,6 +104,8 @@ _DOCUMENTS_QUERY = (
 CONTENT_HASH = NamedNode("https://w3id.org/casegraph/ontology#contentHash")
 #: ``<document> cg:sourceKey "..."``: a hash of the path of the file the document was read from.
 SOURCE_KEY = NamedNode("https://w3id.org/casegraph/ontology#sourceKey")
+_IS_STRING = NamedNode("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString")
+_SOURCE = NamedNode("http://purl.org/dc/terms/source")
 
 
 class CaseStore:
@@ -345,6 +347,26 @@ class CaseStore:
         for quad in self.oxigraph.quads_for_pattern(graph, predicate, None, graph):
             return quad.object.value
         return None
+
+    def copy_without_text(self, path: str | os.PathLike[str]) -> int:
+        """Write a new store at ``path`` with every quad but the documents' text and file paths.
+
+        ``nif:isString`` (a document's full text) and ``dcterms:source`` (its file path or URL)
+        are left out; the sentences that facts cite (``nif:anchorOf``) stay, so every fact still
+        shows its evidence. Such a copy is for publishing (``casegraph serve --without-text``):
+        it does not pass ``casegraph validate``, which requires each document's text.
+
+        Returns
+        -------
+        int
+            The number of quads written.
+        """
+        hidden = {_IS_STRING, _SOURCE}
+        quads = [q for q in self.oxigraph if q.predicate not in hidden]
+        with CaseStore.open(path) as copy:
+            copy.oxigraph.bulk_extend(quads)
+            copy.oxigraph.flush()
+        return len(quads)
 
     def count_quads(self) -> int:
         """Return the number of quads in all graphs."""
