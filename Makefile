@@ -8,7 +8,7 @@ STORE  ?= casegraph.store
 OUT    ?= out
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test install install-dev browser lint format bench clean
+.PHONY: run test install install-dev browser lint format bench train clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "casegraph needs Python 3.11+"'
@@ -60,6 +60,20 @@ bench: install
 	$(PY) bench/throughput.py --json bench/results/throughput.json
 	$(PY) bench/queries.py --json bench/results/queries.json
 	$(PY) bench/plot.py --out bench/results
+
+# The learned fact layer (graph/extract/learned.py): corpus/ -> train/data -> training/ ->
+# graph/models/. Deterministic (fixed seeds); the two models train side by side on 2 cores. make run
+# and make test never train: they use the models shipped in graph/models/.
+TRAIN_DATA := train/data
+train: install-dev
+	rm -rf $(TRAIN_DATA) training
+	$(PY) train/scripts/convert.py corpus $(TRAIN_DATA)
+	$(MAKE) -j2 training/sentences/model-best training/roles/model-best
+	$(PY) train/scripts/package.py training graph/models
+
+training/%/model-best:
+	$(PY) -m spacy train train/configs/textcat.cfg --output training/$* \
+	  --paths.train $(TRAIN_DATA)/train-$*.spacy --paths.dev $(TRAIN_DATA)/dev-$*.spacy
 
 clean:
 	rm -rf $(VENV) $(STORE) $(OUT) .pytest_cache .ruff_cache

@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from graph.errors import CasegraphError, QueryError
+from graph.extract import DEFAULT_FACTS
 from graph.ingest import MAX_CHARS
 from graph.query import QueryResult, compact_iri, display_rows, format_result, run_query
 from graph.store import CaseStore
@@ -123,6 +124,31 @@ def _print_result(console: Console, result: QueryResult, title: str | None = Non
 # -- commands ----------------------------------------------------------------------------------
 
 
+def _facts(value: str) -> tuple[str, ...]:
+    """``rules,model`` -> ("rules", "model"), checked against the known fact sources."""
+    from graph.extract import FACT_SOURCES
+
+    names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    unknown = [n for n in names if n not in FACT_SOURCES]
+    if not names or unknown:
+        raise typer.BadParameter(
+            f"{value!r}: give one or more of {', '.join(FACT_SOURCES)}, comma-separated",
+            param_hint="--facts",
+        )
+    return names
+
+
+_DEFAULT_FACTS = ",".join(DEFAULT_FACTS)
+FactsOption = Annotated[
+    str,
+    typer.Option(
+        "--facts",
+        metavar="SOURCES",
+        help="Fact sources, comma-separated: rules (hand-written), model (trained on corpus/).",
+    ),
+]
+
+
 @app.command()
 @_reports_errors
 def build(
@@ -157,6 +183,7 @@ def build(
             help="Size budget: a document longer than N characters is reported and skipped.",
         ),
     ] = MAX_CHARS,
+    facts: FactsOption = _DEFAULT_FACTS,
     endpoint: Annotated[
         str | None,
         typer.Option(metavar="URL", help="Then push the store there (see `casegraph push`)."),
@@ -195,6 +222,8 @@ def build(
         options["force"] = True
     if max_chars != MAX_CHARS:
         options["max_chars"] = max_chars
+    if _facts(facts) != DEFAULT_FACTS:
+        options["facts"] = _facts(facts)
     if name_victims:
         options["name_victims"] = True
     err = _stderr()
@@ -526,6 +555,7 @@ def evaluate(
             help="Build as `build --name-victims` does, to measure what safeguarding costs.",
         ),
     ] = False,
+    facts: FactsOption = _DEFAULT_FACTS,
 ) -> None:
     """Score extraction against annotated documents or a CoNLL04 file.
 
@@ -545,7 +575,9 @@ def evaluate(
 
         conll = ev.evaluate_conll04(
             conll04,
-            lambda texts: sentence_stores(texts, model=model, name_victims=name_victims),
+            lambda texts: sentence_stores(
+                texts, model=model, name_victims=name_victims, facts=_facts(facts)
+            ),
         )
         typer.echo(ev.render_conll04(conll), nl=False)
         if misses:
@@ -554,7 +586,7 @@ def evaluate(
     else:
         from graph.pipeline import evaluation_builder  # imports spaCy
 
-        builder = evaluation_builder(model=model, name_victims=name_victims)
+        builder = evaluation_builder(model=model, name_victims=name_victims, facts=_facts(facts))
         report = ev.evaluate_dir(Path(gold_dir), builder)
         typer.echo(ev.render_table(report))
         if misses:

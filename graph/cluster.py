@@ -62,10 +62,11 @@ def _build_chunk(
     model: str | None,
     base: str,
     name_victims: bool,
+    facts: tuple[str, ...] = ("rules",),
 ) -> list[Built]:
     """The task a worker runs: ``(doc_id, graph IRI, N-Triples)`` of each document, in order."""
     nlp = _pipeline(model)
-    return list(document_graphs(chunk, nlp, base=base, name_victims=name_victims))
+    return list(document_graphs(chunk, nlp, base=base, name_victims=name_victims, facts=facts))
 
 
 def _connect(address: str):
@@ -108,6 +109,7 @@ def cluster_graphs(
     model: str | None = None,
     base: str,
     name_victims: bool = False,
+    facts: tuple[str, ...] = ("rules",),
 ) -> Iterator[Built]:
     """Like :func:`graph.pipeline.document_graphs`, on the Dask cluster at ``address``.
 
@@ -117,7 +119,7 @@ def cluster_graphs(
         ``(document, content hash)`` pairs, consumed lazily.
     address
         A scheduler address (``tcp://host:8786``) or :data:`LOCAL`.
-    model, base, name_victims
+    model, base, name_victims, facts
         As for :func:`graph.pipeline.build`.
 
     Yields
@@ -135,7 +137,9 @@ def cluster_graphs(
     try:
         threads = max(1, sum(client.nthreads().values()))
         for chunk in chunks(items):
-            window.append(client.submit(_build_chunk, chunk, model, base, name_victims, pure=False))
+            window.append(
+                client.submit(_build_chunk, chunk, model, base, name_victims, facts, pure=False)
+            )
             if len(window) >= 2 * threads:
                 yield from window.popleft().result()
         while window:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import CasegraphError
-from .extract import extract
+from .extract import DEFAULT_FACTS, extract, models_digest
 from .ingest import MAX_CHARS, expand_paths, read_documents
 from .model import ResolvedDocument, SourceDocument
 from .ontology import ONTOLOGY_GRAPH, load_ontology
@@ -65,7 +65,7 @@ LOAD_BATCH = 256
 LOAD_BATCH_BYTES = 8_000_000
 #: ... or once its first document has waited this many seconds, so that a build killed midway
 #: keeps what it had finished by then (a rebuild skips those documents by their content hash).
-LOAD_BATCH_SECONDS = 5.0
+LOAD_BATCH_SECONDS = 2.0
 #: A chunk sent to a worker holds at most this many documents ...
 CHUNK_DOCS = 16
 #: ... and stops growing once it holds this many characters of text.
@@ -149,6 +149,7 @@ def pipeline_fingerprint(
     nlp: Language | None = None,
     base: str = DEFAULT_BASE,
     name_victims: bool = False,
+    facts: tuple[str, ...] = DEFAULT_FACTS,
 ) -> str:
     """Describe everything besides the document that shapes a document's graph.
 
@@ -168,7 +169,8 @@ def pipeline_fingerprint(
         identity = _model_identity(model or default_model())
     return (
         f"casegraph {__version__} code {_source_digest()[:16]}; spacy {spacy.__version__} "
-        f"model {identity}; base {base}; name_victims {name_victims}"
+        f"model {identity}; base {base}; name_victims {name_victims}; facts {','.join(facts)}"
+        + (f" {models_digest()[:16]}" if "model" in facts else "")
     )
 
 
@@ -196,6 +198,7 @@ def process(
     *,
     model: str | None = None,
     name_victims: bool = False,
+    facts: tuple[str, ...] = DEFAULT_FACTS,
 ) -> Iterator[ResolvedDocument]:
     """Parse, extract and resolve documents, in order, streaming (``nlp.pipe`` batches)."""
     from .nlp import load_pipeline, parse
@@ -210,7 +213,7 @@ def process(
 
     for doc in parse(nlp, texts()):
         source = pending.popleft()
-        yield resolve(extract(doc, source, name_victims=name_victims))
+        yield resolve(extract(doc, source, name_victims=name_victims, facts=facts))
 
 
 def document_graphs(
@@ -220,6 +223,7 @@ def document_graphs(
     model: str | None = None,
     base: str = DEFAULT_BASE,
     name_victims: bool = False,
+    facts: tuple[str, ...] = DEFAULT_FACTS,
 ) -> Iterator[Built]:
     """Build ``(document, content hash)`` pairs into ``(doc_id, graph IRI, N-Triples)``, in order.
 
@@ -238,7 +242,7 @@ def document_graphs(
     if first is None:
         return
     stream = itertools.chain([first], stream)
-    for resolved in process(stream, nlp, model=model, name_victims=name_victims):
+    for resolved in process(stream, nlp, model=model, name_victims=name_victims, facts=facts):
         doc_id = resolved.document.doc_id
         data = document_ntriples(resolved, base, content_hash=hashes.popleft())
         yield doc_id, str(document_iri(doc_id, base)), data
@@ -250,11 +254,13 @@ def document_graphs(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(model: str | None, base: str, name_victims: bool) -> None:
+def _init_worker(
+    model: str | None, base: str, name_victims: bool, facts: tuple[str, ...] = DEFAULT_FACTS
+) -> None:
     """Load the pipeline once per worker process (``ProcessPoolExecutor`` initializer)."""
     from .nlp import load_pipeline
 
-    _WORKER.update(base=base, name_victims=name_victims)
+    _WORKER.update(base=base, name_victims=name_victims, facts=facts)
     try:
         _WORKER["nlp"] = load_pipeline(model)
     except Exception as error:  # raised by the first task, so the parent reports it
@@ -267,7 +273,11 @@ def _worker_chunk(chunk: list[tuple[SourceDocument, str | None]]) -> list[Built]
         raise _WORKER["error"]
     return list(
         document_graphs(
-            chunk, _WORKER["nlp"], base=_WORKER["base"], name_victims=_WORKER["name_victims"]
+            chunk,
+            _WORKER["nlp"],
+            base=_WORKER["base"],
+            name_victims=_WORKER["name_victims"],
+            facts=_WORKER["facts"],
         )
     )
 
@@ -305,6 +315,7 @@ def _pool_graphs(
     model: str | None,
     base: str,
     name_victims: bool,
+    facts: tuple[str, ...] = DEFAULT_FACTS,
 ) -> Iterator[Built]:
     """Like :func:`document_graphs`, in ``workers`` spawned processes.
 
@@ -321,7 +332,7 @@ def _pool_graphs(
         workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(model, base, name_victims),
+        initargs=(model, base, name_victims, facts),
     ) as pool:
         for _ in range(workers):  # start every worker now: each loads the pipeline meanwhile
             pool.submit(_ready)
@@ -353,6 +364,7 @@ def build_documents(
     model: str | None = None,
     base: str = DEFAULT_BASE,
     name_victims: bool = False,
+    facts: tuple[str, ...] = DEFAULT_FACTS,
     progress: Progress | None = None,
     total: int = 0,
     workers: int = 1,
@@ -382,7 +394,11 @@ def build_documents(
         """The documents to build, with their hashes; unchanged ones are counted as skipped."""
         # computed here, once the workers are starting: it imports spaCy (0.4 s)
         fingerprint = pipeline_fingerprint(
-            model, nlp=nlp if in_process else None, base=base, name_victims=name_victims
+            model,
+            nlp=nlp if in_process else None,
+            base=base,
+            name_victims=name_victims,
+            facts=facts,
         )
         owners: dict[str, str | None] = {}  # doc_id -> key, for the documents of this build
         for document in documents:
@@ -395,7 +411,7 @@ def build_documents(
                 continue
             yield document, digest
 
-    options = {"model": model, "base": base, "name_victims": name_victims}
+    options = {"model": model, "base": base, "name_victims": name_victims, "facts": facts}
     if cluster is not None:
         from .cluster import cluster_graphs  # imports dask
 
@@ -470,6 +486,7 @@ def build(
     model: str | None = None,
     base: str = DEFAULT_BASE,
     name_victims: bool = False,
+    facts: tuple[str, ...] = DEFAULT_FACTS,
     progress: Progress | None = None,
     workers: int = 1,
     cluster: str | None = None,
@@ -490,6 +507,9 @@ def build(
         Namespace of instance IRIs.
     name_victims
         Opt-in: name persons the text marks as victims.
+    facts
+        The fact sources to run (:data:`graph.extract.FACT_SOURCES`): ``"rules"``, the learned
+        ``"model"``, or both.
     progress
         Called as ``progress(done, total, doc_id)`` after each document built or skipped;
         ``total`` counts the document files found.
@@ -534,6 +554,7 @@ def build(
                 model=model,
                 base=base,
                 name_victims=name_victims,
+                facts=facts,
                 progress=progress,
                 total=total,
                 workers=workers,
@@ -553,7 +574,11 @@ def build(
 
 
 def evaluation_builder(
-    nlp: Language | None = None, *, model: str | None = None, name_victims: bool = False
+    nlp: Language | None = None,
+    *,
+    model: str | None = None,
+    name_victims: bool = False,
+    facts: tuple[str, ...] = DEFAULT_FACTS,
 ):
     """A ``build(path)`` for :func:`graph.evaluate.evaluate_dir`: each document on its own, in a
     fresh in-memory store (so documents never see each other's entities)."""
@@ -567,7 +592,9 @@ def evaluation_builder(
     @contextmanager
     def build_one(path: Path):
         with CaseStore.open(None) as store:
-            build_documents([read_document(path)], store, nlp, name_victims=name_victims)
+            build_documents(
+                [read_document(path)], store, nlp, name_victims=name_victims, facts=facts
+            )
             yield store.oxigraph
 
     return build_one
@@ -579,6 +606,7 @@ def sentence_stores(
     *,
     model: str | None = None,
     name_victims: bool = False,
+    facts: tuple[str, ...] = DEFAULT_FACTS,
 ) -> Iterator[Store]:
     """Build each text as a document of its own in a fresh in-memory store, and yield the store.
 
@@ -592,5 +620,5 @@ def sentence_stores(
     for i, text in enumerate(texts):
         source = SourceDocument(doc_id=f"s{i}", text=text, title=text[:60], source=f"sentence {i}")
         with CaseStore.open(None) as store:
-            build_documents([source], store, nlp, name_victims=name_victims)
+            build_documents([source], store, nlp, name_victims=name_victims, facts=facts)
             yield store.oxigraph

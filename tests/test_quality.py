@@ -229,3 +229,39 @@ def test_quality_victims_named_only_on_request(tmp_path):
             labels[bool(flag)] = {label for _, label in run_query(case_store, PERSONS).rows}
     assert "Tom Reed" in labels[False] and "Daniel Okoro" not in labels[False]
     assert "Daniel Okoro" in labels[True]
+
+
+# -- the corpus dev split (issue 12's corpus; issue 13's learned layer) -------------------------
+
+CORPUS_DEV = Path(__file__).resolve().parents[1] / "corpus" / "dev"
+#: metric -> lowest acceptable F1 on corpus/dev, rules alone and rules with the learned layer.
+CORPUS_DEV_F1_FLOORS = {
+    ("rules",): {"affiliation": 0.15, "outcome.type": 0.45, "allegation": 0.07},
+    ("rules", "model"): {"affiliation": 0.27, "outcome.type": 0.57, "allegation": 0.21},
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_dev_reports(nlp):
+    return {
+        facts: evaluate_dir(CORPUS_DEV, evaluation_builder(nlp, facts=facts))
+        for facts in CORPUS_DEV_F1_FLOORS
+    }
+
+
+@pytest.mark.issue(13)
+@pytest.mark.parametrize("facts", sorted(CORPUS_DEV_F1_FLOORS), ids=",".join)
+def test_quality_corpus_dev_f1_floor(corpus_dev_reports, facts):
+    report = corpus_dev_reports[facts]
+    for metric, floor in CORPUS_DEV_F1_FLOORS[facts].items():
+        f1 = report.totals[metric].f1
+        assert f1 >= floor, f"corpus/dev {','.join(facts)} {metric} F1 {f1:.3f} < {floor}"
+    assert report.totals["provenance_valid"].f1 == 1.0
+
+
+@pytest.mark.issue(13)
+def test_quality_corpus_dev_learned_layer_adds_to_the_rules(corpus_dev_reports):
+    rules, both = corpus_dev_reports[("rules",)], corpus_dev_reports[("rules", "model")]
+    for metric in ("affiliation", "outcome.type", "allegation"):
+        assert both.totals[metric].f1 > rules.totals[metric].f1 + 0.05, metric
+    assert both.victims_named <= rules.victims_named  # the model names nobody the rules do not

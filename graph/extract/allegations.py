@@ -73,7 +73,7 @@ from .lexicon import (
     WRONGDOING_NOUNS,
     WRONGFUL_ADVERBS,
 )
-from .mentions import MentionIndex, main_force
+from .mentions import MentionIndex, main_force, victim_group
 
 __all__ = ["find_allegations"]
 
@@ -232,11 +232,6 @@ def _speaks_of_wrong(clause: Token) -> bool:
     )
 
 
-def _victim_group(m: Mention) -> bool:
-    """A group named by a victim noun ("14 complainants", "the girl")."""
-    return any(w.lower().strip(".,'’") in VICTIM_NOUNS for w in m.text.split())
-
-
 def _noun_phrase_path(prep: Token, noun: Token) -> bool:
     """True when ``prep`` hangs off ``noun`` through prepositional phrases only."""
     t = prep.head
@@ -358,7 +353,7 @@ class _Finder:
                 (
                     c
                     for c in self.index.in_subtree(tok, ENTITY_TYPES)
-                    if not (c.type == "Group" and _victim_group(c))
+                    if not (c.type == "Group" and victim_group(c))
                 ),
                 None,
             )
@@ -368,7 +363,7 @@ class _Finder:
                 m = self.force
             return m
         if m.type == "Group":
-            if _victim_group(m):
+            if victim_group(m):
                 return None
             # never a group labelled by ethnicity, nationality or religion
             if any(t.ent_type_ == "NORP" for t in tok.subtree):

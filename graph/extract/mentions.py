@@ -24,7 +24,14 @@ from ..model import Mention, TextSpan
 from .entities import after_title, title_before, title_length
 from .lexicon import DEFINITE_ORG_NOUNS, GROUP_NOUNS, HONORIFICS, VICTIM_NOUNS, number_value
 
-__all__ = ["MentionIndex", "find_mentions", "group_mention", "main_force", "victim_names"]
+__all__ = [
+    "MentionIndex",
+    "find_mentions",
+    "group_mention",
+    "main_force",
+    "victim_group",
+    "victim_names",
+]
 
 _TYPES = {"PERSON": "Person", "ORG": "Organisation", "GPE": "Place", "LOC": "Place"}
 _DEFINITE_DETS = {"the", "our", "its", "their", "this", "that"}
@@ -97,6 +104,16 @@ _DEATH_VERBS = {"die", "drown", "perish"}
 _NUM_DEPS = {"nummod", "quantmod"}
 #: Name words of a police force ("Westshire Police", "Eastbrook Police Department").
 _FORCE_WORDS = {"police", "constabulary", "force", "sheriff"}
+
+
+def victim_group(m: Mention) -> bool:
+    """Whether a mention's words include a victim noun ("14 complainants", "the girl"); such a
+    group is never accused.
+
+    >>> victim_group(Mention(TextSpan(0, 9), "Group", "51 complainants", "complainants"))
+    True
+    """
+    return any(w.lower().strip(".,'’") in VICTIM_NOUNS for w in m.text.split())
 
 
 def _char_span(span: Span) -> TextSpan:
