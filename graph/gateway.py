@@ -101,9 +101,11 @@ class Gateway:
         self.threads = threads
         self.available = threading.Event()  # cleared while Oxigraph restarts
         self.available.set()
+        limits = httpx.Limits(max_connections=threads, max_keepalive_connections=threads)
         self._client = httpx.Client(
             base_url=self.upstream,
-            limits=httpx.Limits(max_connections=threads, max_keepalive_connections=threads),
+            # one retry when a kept-alive connection was closed by Oxigraph meanwhile
+            transport=httpx.HTTPTransport(limits=limits, retries=1),
             timeout=httpx.Timeout(timeout, connect=5.0),
             trust_env=False,  # never through a proxy named in the environment
         )
@@ -198,6 +200,7 @@ class Gateway:
 
         # "Task queue depth is N": requests waiting for a thread, which is the point of a pool
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        logging.getLogger("waitress").setLevel(logging.NOTSET)
         self._server = create_server(
             self,
             host=host,
@@ -217,6 +220,9 @@ class Gateway:
             self._server.run()
 
     def close(self) -> None:
+        """Stop serving. Requests still in flight are dropped; Waitress's complaints about the
+        sockets closing under them are not logged."""
+        logging.getLogger("waitress").setLevel(logging.CRITICAL)
         if self._server is not None:
             self._server.close()
             self._server = None
