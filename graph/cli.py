@@ -222,8 +222,9 @@ def build(
         options["force"] = True
     if max_chars != MAX_CHARS:
         options["max_chars"] = max_chars
-    if _facts(facts) != DEFAULT_FACTS:
-        options["facts"] = _facts(facts)
+    sources = _facts(facts)
+    if sources != DEFAULT_FACTS:
+        options["facts"] = sources
     if name_victims:
         options["name_victims"] = True
     err = _stderr()

@@ -131,13 +131,9 @@ def _rule_facts(doc, index, excluded, skip) -> list[Fact]:
     ]
 
 
-def _same_sentence(a: TextSpan, b: TextSpan) -> bool:
-    return a.overlaps(b)
-
-
 def _covers(kept: Fact, new: Fact) -> bool:
     """Whether ``kept`` already states what ``new`` states (same kind, sentence and arguments)."""
-    if type(kept) is not type(new) or not _same_sentence(kept.evidence, new.evidence):
+    if type(kept) is not type(new) or not kept.evidence.overlaps(new.evidence):
         return False
     if isinstance(new, Allegation):
         return bool({m.span for m in kept.against} & {m.span for m in new.against})

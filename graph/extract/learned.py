@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import ExtractionError
 from ..model import Allegation, Fact, Investigation, Membership, Mention, Outcome, TextSpan
 
 if TYPE_CHECKING:
@@ -227,10 +228,16 @@ def find_learned_facts(
     models: tuple[Language, Language] | None = None,
     thresholds: dict[str, float] | None = None,
 ) -> Iterator[Fact]:
-    """Facts the learned models read in ``doc``, over the mentions of ``index``."""
+    """Facts the learned models read in ``doc``, over the mentions of ``index``.
+
+    Raises
+    ------
+    ExtractionError
+        When no trained models are there (``graph/models`` empty: run ``make train``).
+    """
     models = models or load_models()
     if models is None:
-        return
+        raise ExtractionError(f"No trained fact models in '{MODEL_DIR}'; run `make train`")
     sentence_model, role_model = models
     t = {**THRESHOLDS, **(thresholds or {})}
     sents = [s for s in _sentences(doc) if not any(x.overlaps(_span(s)) for x in skip)]
