@@ -102,8 +102,9 @@ def expand_paths(
     paths
         Files and folders.
     ignored
-        When given, a one-line note is appended for each visible file of a folder that is not
-        read because of its kind ("Skipped 'a/report.pdf': not a document (.txt, .md, ...)").
+        When given, a one-line note is appended for each file of a folder that is not read, with
+        the reason ("Skipped 'a/report.pdf': not a document (.txt, .md, ...)", "hidden file",
+        "hidden folder").
 
     Yields
     ------
@@ -136,28 +137,33 @@ def _documents_in(
     folder: Path, ignored: list[str] | None = None
 ) -> tuple[list[Path], list[IngestError]]:
     """Return the document files under ``folder``, sorted by path, hidden entries skipped, and an
-    error for each sub-folder that cannot be listed. Visible files of other kinds are noted in
-    ``ignored``."""
-    found, others, errors = [], [], []
+    error for each sub-folder that cannot be listed. Each file or folder not read is noted in
+    ``ignored`` with its reason (a hidden folder once, not its contents)."""
+    found: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    errors: list[IngestError] = []
 
     def unreadable(error: OSError) -> None:
         errors.append(IngestError(f"Folder '{error.filename}' cannot be read: {error.strerror}"))
 
     for root, dirs, files in os.walk(folder, onerror=unreadable):
+        skipped += [(Path(root, d), "hidden folder") for d in dirs if d.startswith(".")]
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
+            path = Path(root, name)
             if name.startswith("."):
-                continue
-            kind = Path(name).suffix.lower()
-            (found if kind in EXTENSIONS else others).append(Path(root, name))
+                skipped.append((path, "hidden file"))
+            elif path.suffix.lower() in EXTENSIONS:
+                found.append(path)
+            else:
+                skipped.append((path, f"not a document ({_EXPECTED})"))
 
     def order(path: Path) -> tuple[str, ...]:
         return path.relative_to(folder).parts
 
     if ignored is not None:
-        ignored += [
-            f"Skipped '{p}': not a document ({_EXPECTED})" for p in sorted(others, key=order)
-        ]
+        skipped.sort(key=lambda item: order(item[0]))
+        ignored += [f"Skipped '{path}': {why}" for path, why in skipped]
     return sorted(found, key=order), errors
 
 

@@ -81,11 +81,11 @@ def test_hardening_folder_names_every_file_it_does_not_build(tmp_path: Path) -> 
     result = CliRunner().invoke(app, ["build", str(folder), "--store", str(store)])
     assert result.exit_code == 0, result.output
     notes = [line for line in result.stderr.splitlines() if line.startswith("note: Skipped")]
-    assert [n.split("'")[1] for n in notes] == [
-        str(folder / "report.pdf"),
-        str(folder / "sub" / "notes.docx"),
+    assert [n.split("'", 2)[1:] for n in notes] == [
+        [str(folder / ".hidden.txt"), ": hidden file"],
+        [str(folder / "report.pdf"), ": not a document (.txt, .md, .html, .htm)"],
+        [str(folder / "sub" / "notes.docx"), ": not a document (.txt, .md, .html, .htm)"],
     ]
-    assert all("not a document" in n for n in notes)
     assert stored_ids(store) == ["a"]
 
 
