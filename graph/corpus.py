@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -633,14 +633,10 @@ def agreement(a: AnnotatedDoc, b: AnnotatedDoc) -> dict[str, dict[str, float | i
     rename_b = _align(a, b)
     rename_a = {e: e for e in a.entities}
     ents_a = Counter({e: 1 for e in a.entities})
-    ents_b = Counter({rename_b[e]: 1 for e in b.entities if e in rename_b})
-    # unmatched entities of b still count on b's side
-    extra = sum(1 for e in b.entities if e not in rename_b)
+    # an unmatched entity of b keeps an id of its own ("?id", as in _fact_items): it counts on
+    # b's side only
+    ents_b = Counter({rename_b.get(e, "?" + e): 1 for e in b.entities})
     scores = {"entities": _prf(ents_a, ents_b)}
-    scores["entities"]["b"] += extra
-    na, nb = scores["entities"]["a"], scores["entities"]["b"]
-    tp = scores["entities"]["tp"]
-    scores["entities"]["f1"] = round(2 * tp / (na + nb), 3) if na + nb else 1.0
     for kind in FACT_KINDS:
         scores[kind] = _prf(_fact_items(a, kind, rename_a), _fact_items(b, kind, rename_b))
     return scores
@@ -715,20 +711,15 @@ def _cmd_show(path: str, needle: str) -> int:
     return 0 if spans else 1
 
 
-def _iter_docs(root: Path) -> Iterator[AnnotatedDoc]:
-    for f in annotation_files(root):
-        yield load(f)
-
-
 def _cmd_gold(root: str) -> int:
     bad = 0
-    for doc in _iter_docs(Path(root)):
+    for path in annotation_files(root):
+        doc = load(path)
         if doc.problems:
             bad += 1
             print(f"{doc.name}: {len(doc.problems)} problems; run check")
             continue
-        target = next(Path(root).rglob(f"{doc.name}.ann.json")).with_name(f"{doc.name}.gold.json")
-        target.write_text(
+        path.with_name(f"{doc.name}.gold.json").write_text(
             json.dumps(to_gold(doc), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
     return 1 if bad else 0

@@ -73,7 +73,7 @@ def _text(start_response: StartResponse, status: str, message: str) -> list[byte
 
 
 class Gateway:
-    """The WSGI application; :meth:`serve` runs it with Waitress.
+    """The WSGI application; :meth:`bind` and :meth:`run` serve it with Waitress.
 
     Parameters
     ----------

@@ -241,9 +241,10 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
         kind = f"extension '{path.suffix}'" if path.suffix else "no extension"
         raise IngestError(f"Document '{name}' has {kind}; expected one of {_EXPECTED}")
     try:
-        if path.stat().st_size > 4 * max_chars:  # UTF-8 has at most 4 bytes a character
+        size = path.stat().st_size
+        if size > 4 * max_chars:  # UTF-8 has at most 4 bytes a character
             raise IngestError(
-                f"Document '{name}' has {path.stat().st_size:,} bytes, over the limit of "
+                f"Document '{name}' has {size:,} bytes, over the limit of "
                 f"{max_chars:,} characters (raise it with --max-chars)"
             )
         data = path.read_bytes()

@@ -29,8 +29,8 @@ TEXT = (
 )
 
 
-def mention(text: str, kind: str = "Person", occurrence: int = 0) -> Mention:
-    start = TEXT.index(text) if occurrence == 0 else TEXT.index(text, TEXT.index(text) + 1)
+def mention(text: str, kind: str = "Person") -> Mention:
+    start = TEXT.index(text)
     return Mention(TextSpan(start, start + len(text)), kind, text, text)
 
 
