@@ -61,15 +61,22 @@ bench: install
 	$(PY) bench/queries.py --json bench/results/queries.json
 	$(PY) bench/plot.py --out bench/results
 
-# The learned fact layer (graph/extract/learned.py): corpus/ -> train/data -> training/ ->
-# graph/models/. Deterministic (fixed seeds); the two models train side by side on 2 cores. make run
-# and make test never train: they use the models shipped in graph/models/.
+# The learned layer (graph/extract/learned.py, graph/nlp.py): corpus/ -> train/data -> training/
+# -> graph/models/: the sentence and role classifiers and the fine-tuned entity recogniser.
+# Deterministic (fixed seeds); two models train at a time on 2 cores. make run and make test never
+# train: they use the models shipped in graph/models/.
 TRAIN_DATA := train/data
+MODELS := sentences roles ner
 train: install-dev
 	rm -rf $(TRAIN_DATA) training
 	$(PY) train/scripts/convert.py corpus $(TRAIN_DATA)
-	$(MAKE) -j2 training/sentences/model-best training/roles/model-best
-	$(PY) train/scripts/package.py training graph/models
+	$(PY) train/scripts/convert_ner.py corpus $(TRAIN_DATA)
+	$(MAKE) -j2 $(MODELS:%=training/%/model-best)
+	$(PY) train/scripts/package.py training graph/models $(MODELS)
+
+training/ner/model-best:
+	$(PY) -m spacy train train/configs/ner.cfg --output training/ner \
+	  --paths.train $(TRAIN_DATA)/train-ner.spacy --paths.dev $(TRAIN_DATA)/dev-ner.spacy
 
 training/%/model-best:
 	$(PY) -m spacy train train/configs/textcat.cfg --output training/$* \

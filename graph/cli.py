@@ -130,9 +130,10 @@ def _facts(value: str) -> tuple[str, ...]:
 
     names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
     unknown = [n for n in names if n not in FACT_SOURCES]
-    if not names or unknown:
+    if not {"rules", "model"} & set(names) or unknown:
         raise typer.BadParameter(
-            f"{value!r}: give one or more of {', '.join(FACT_SOURCES)}, comma-separated",
+            f"{value!r}: give rules or model or both, and ner if wanted, comma-separated "
+            f"(known: {', '.join(FACT_SOURCES)})",
             param_hint="--facts",
         )
     return names
@@ -144,7 +145,8 @@ FactsOption = Annotated[
     typer.Option(
         "--facts",
         metavar="SOURCES",
-        help="Fact sources, comma-separated: rules (hand-written), model (trained on corpus/).",
+        help="Sources, comma-separated: rules (hand-written facts), model (facts learned from "
+        "corpus/), ner (the entity recogniser fine-tuned on corpus/).",
     ),
 ]
 

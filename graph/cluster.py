@@ -46,15 +46,16 @@ class ClusterError(CasegraphError):
     """The Dask scheduler cannot be reached or has no workers."""
 
 
-def _pipeline(model: str | None):
+def _pipeline(model: str | None, learned_ner: bool = False):
     """The worker's pipeline for ``model``: loaded on the first task, then kept."""
-    pipelines: dict[str | None, Any] = getattr(_THREAD, "pipelines", None) or {}
+    pipelines: dict[tuple[str | None, bool], Any] = getattr(_THREAD, "pipelines", None) or {}
     _THREAD.pipelines = pipelines
-    if model not in pipelines:
+    key = (model, learned_ner)
+    if key not in pipelines:
         from .nlp import load_pipeline
 
-        pipelines[model] = load_pipeline(model)
-    return pipelines[model]
+        pipelines[key] = load_pipeline(model, learned_ner=learned_ner)
+    return pipelines[key]
 
 
 def _build_chunk(
@@ -65,7 +66,7 @@ def _build_chunk(
     facts: tuple[str, ...] = ("rules",),
 ) -> list[Built]:
     """The task a worker runs: ``(doc_id, graph IRI, N-Triples)`` of each document, in order."""
-    nlp = _pipeline(model)
+    nlp = _pipeline(model, learned_ner="ner" in facts)
     return list(document_graphs(chunk, nlp, base=base, name_victims=name_victims, facts=facts))
 
 

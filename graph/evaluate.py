@@ -187,6 +187,9 @@ class DocumentScore:
         ``tp`` valid fact nodes out of ``predicted == gold`` fact nodes, so P = R = F1 = the share.
     victims_named
         Extracted Person nodes named as one of the gold ``victim_names`` (must be 0).
+    accused_missing, accused
+        Named gold persons that an allegation is against or an outcome applies to: how many no
+        extracted Person node matches (an accused person hidden; must be 0), and how many there are.
     missed, spurious
         Metric name -> the gold items not found / the predicted items not matched, sorted.
     warnings
@@ -196,6 +199,8 @@ class DocumentScore:
     name: str
     counts: dict[str, Counts]
     victims_named: int = 0
+    accused_missing: int = 0
+    accused: int = 0
     missed: dict[str, list[Item]] = field(default_factory=dict)
     spurious: dict[str, list[Item]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -205,6 +210,8 @@ class DocumentScore:
         out: dict[str, Any] = {
             "metrics": {m: self.counts[m].to_json() for m in METRICS},
             "victims_named": self.victims_named,
+            "accused_missing": self.accused_missing,
+            "accused": self.accused,
             "warnings": list(self.warnings),
         }
         if misses:
@@ -229,11 +236,15 @@ class EvaluationReport:
         Document name -> :class:`DocumentScore`, sorted by name.
     victims_named
         Sum of the documents' ``victims_named``.
+    accused_missing, accused
+        Sums of the documents' ``accused_missing`` and ``accused``.
     """
 
     totals: dict[str, Counts]
     documents: dict[str, DocumentScore]
     victims_named: int = 0
+    accused_missing: int = 0
+    accused: int = 0
 
     @classmethod
     def from_documents(cls, scores: Iterable[DocumentScore]) -> EvaluationReport:
@@ -251,14 +262,21 @@ class EvaluationReport:
         for score in documents.values():
             for m in METRICS:
                 totals[m] = totals[m] + score.counts.get(m, Counts())
-        victims = sum(s.victims_named for s in documents.values())
-        return cls(totals=totals, documents=documents, victims_named=victims)
+        return cls(
+            totals=totals,
+            documents=documents,
+            victims_named=sum(s.victims_named for s in documents.values()),
+            accused_missing=sum(s.accused_missing for s in documents.values()),
+            accused=sum(s.accused for s in documents.values()),
+        )
 
     def to_json(self, *, misses: bool = False) -> dict[str, Any]:
         """A JSON-ready dict of the totals and of every document."""
         return {
             "totals": {m: self.totals[m].to_json() for m in METRICS},
             "victims_named": self.victims_named,
+            "accused_missing": self.accused_missing,
+            "accused": self.accused,
             "documents": {n: s.to_json(misses=misses) for n, s in self.documents.items()},
         }
 
@@ -1190,6 +1208,23 @@ class _Scorer:
             gold.append((o["type"], count, Item(desc, o.get("evidence"))))
         return pred, gold
 
+    def accused_persons(self) -> tuple[list[str], list[str]]:
+        """Named gold persons an allegation is against or an outcome applies to, and those of
+        them that no extracted Person node matches (SCORING.md: accused_missing)."""
+        ids = {t for a in self.gold["allegations"] for t in a["against"]}
+        ids |= {t for o in self.gold["outcomes"] for t in o["applies_to_ids"]}
+        accused = sorted(
+            i
+            for i in ids
+            if i in self.golds and self.golds[i].type == "Person" and not self.optional(i)
+        )
+        found = {
+            m.gold_id
+            for key, m in self.match.items()
+            if m.same_type and self.graph.entities[key].type == "Person"
+        }
+        return accused, [i for i in accused if i not in found]
+
     def allegations(self):
         gold_items = self.gold["allegations"]
         gold_spans: list[list[tuple[int, int]]] = []
@@ -1367,10 +1402,21 @@ class _Scorer:
                 Item(f"Person {v.label!r} <{v.key}> is a victim", self.node_sentence(v.key))
                 for v in victims
             )
+        accused, hidden = self.accused_persons()
+        if hidden:
+            missed["accused_missing"] = sorted(
+                Item(
+                    f"accused {self.describe_key(g)} has no Person node",
+                    self.gold_entity_sentence(g),
+                )
+                for g in hidden
+            )
         return DocumentScore(
             name=name,
             counts=counts,
             victims_named=len(victims),
+            accused_missing=len(hidden),
+            accused=len(accused),
             missed={k: v for k, v in missed.items() if v},
             spurious={k: v for k, v in spurious.items() if v},
             warnings=sorted(self.warnings),
@@ -1500,7 +1546,11 @@ def render_table(report: EvaluationReport) -> str:
     """
     lines = [f"Micro-averaged over {len(report.documents)} documents", ""]
     lines += _counts_rows(report.totals, METRICS)
-    lines += [f"victims_named: {report.victims_named} (must be 0)", ""]
+    lines += [
+        f"victims_named: {report.victims_named} (must be 0)",
+        f"accused_missing: {report.accused_missing} of {report.accused} (must be 0)",
+        "",
+    ]
     lines.append("F1 per document (" + ", ".join(f"{v}={k}" for k, v in _SHORT.items()) + ")")
     width = max([len("document"), *(len(n) for n in report.documents)])
     head = f"{'document':<{width}} " + " ".join(f"{_SHORT[m]:>5}" for m in METRICS) + "  vict"
@@ -1530,7 +1580,7 @@ def render_misses(report: EvaluationReport) -> str:
         lines.append(f"== {name}")
         lines += [f"  warning  {w}" for w in score.warnings]
         # ent.all is the union of ent.Organisation and ent.Person: not repeated
-        for metric in [*(m for m in METRICS if m != "ent.all"), "victims_named"]:
+        for metric in [*(m for m in METRICS if m != "ent.all"), "victims_named", "accused_missing"]:
             missed, spurious = score.missed.get(metric, []), score.spurious.get(metric, [])
             if not missed and not spurious:
                 continue

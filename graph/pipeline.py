@@ -170,7 +170,7 @@ def pipeline_fingerprint(
     return (
         f"casegraph {__version__} code {_source_digest()[:16]}; spacy {spacy.__version__} "
         f"model {identity}; base {base}; name_victims {name_victims}; facts {','.join(facts)}"
-        + (f" {models_digest()[:16]}" if "model" in facts else "")
+        + (f" {models_digest()[:16]}" if {"model", "ner"} & set(facts) else "")
     )
 
 
@@ -203,7 +203,7 @@ def process(
     """Parse, extract and resolve documents, in order, streaming (``nlp.pipe`` batches)."""
     from .nlp import load_pipeline, parse
 
-    nlp = nlp or load_pipeline(model)
+    nlp = nlp or load_pipeline(model, learned_ner="ner" in facts)
     pending: deque[SourceDocument] = deque()
 
     def texts() -> Iterator[str]:
@@ -262,7 +262,7 @@ def _init_worker(
 
     _WORKER.update(base=base, name_victims=name_victims, facts=facts)
     try:
-        _WORKER["nlp"] = load_pipeline(model)
+        _WORKER["nlp"] = load_pipeline(model, learned_ner="ner" in facts)
     except Exception as error:  # raised by the first task, so the parent reports it
         _WORKER["error"] = error
 
@@ -587,7 +587,7 @@ def evaluation_builder(
     from .ingest import read_document
     from .nlp import load_pipeline
 
-    nlp = nlp or load_pipeline(model)
+    nlp = nlp or load_pipeline(model, learned_ner="ner" in facts)
 
     @contextmanager
     def build_one(path: Path):
@@ -616,7 +616,7 @@ def sentence_stores(
     """
     from .nlp import load_pipeline
 
-    nlp = nlp or load_pipeline(model)
+    nlp = nlp or load_pipeline(model, learned_ner="ner" in facts)
     for i, text in enumerate(texts):
         source = SourceDocument(doc_id=f"s{i}", text=text, title=text[:60], source=f"sentence {i}")
         with CaseStore.open(None) as store:

@@ -297,6 +297,35 @@ def test_evaluate_victims_named(label, alts, expected):
         assert result.spurious["victims_named"]
 
 
+@pytest.mark.parametrize(
+    ("graph", "missing"),
+    [
+        ("", 1),  # nobody extracted: the accused (doe) is missing
+        (entity("Person", "d", "Jane Doe"), 0),
+        (entity("Person", "d", "PC Doe"), 0),  # title stripped, surname matches
+        (entity("Group", "d", "Jane Doe"), 1),  # hidden in a group: still missing
+        (entity("Organisation", "d", "Jane Doe"), 1),
+    ],
+)
+def test_evaluate_accused_missing(graph, missing):
+    """SCORING.md: a named gold person an allegation is against or an outcome applies to, and
+    that no extracted Person node matches, is an accused person hidden."""
+    result = score(graph)
+    assert (result.accused_missing, result.accused) == (missing, 1)
+    assert bool(result.missed.get("accused_missing")) == bool(missing)
+
+
+def test_evaluate_accused_missing_is_summed_and_rendered():
+    a = score("")
+    b = score(entity("Person", "d", "Jane Doe"))
+    b.name = "b"
+    report = EvaluationReport.from_documents([a, b])
+    assert (report.accused_missing, report.accused) == (1, 2)
+    assert "accused_missing: 1 of 2 (must be 0)" in render_table(report)
+    assert "accused 'Jane Doe' [doe] has no Person node" in render_misses(report)
+    assert report.to_json()["accused_missing"] == 1
+
+
 def test_evaluate_victims_named_ignores_groups():
     result = score(entity("Group", "roe", "Mary Roe"))
     assert result.victims_named == 0

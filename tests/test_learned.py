@@ -60,6 +60,9 @@ def test_learned_unknown_fact_source_is_refused(nlp) -> None:
         extract(nlp(TEXT), source, facts=("rules", "oracle"))
     result = CliRunner().invoke(app, ["evaluate", "x", "--facts", "rules,oracle"])
     assert result.exit_code != 0 and "--facts" in result.output
+    # the fine-tuned recogniser alone makes no facts: refused, not an empty graph
+    result = CliRunner().invoke(app, ["evaluate", "x", "--facts", "ner"])
+    assert result.exit_code != 0 and "--facts" in result.output
 
 
 # -- labels for training, from an annotation ----------------------------------------------------
@@ -126,6 +129,25 @@ def test_learned_models_ship_and_load() -> None:
     sentences, roles = models
     assert set(sentences.get_pipe("textcat_multilabel").labels) == set(SENTENCE_LABELS)
     assert set(roles.get_pipe("textcat_multilabel").labels) == set(ROLES)
+
+
+def test_learned_entity_recogniser_is_swapped_in_and_keeps_the_base_labels() -> None:
+    from graph.nlp import load_pipeline
+
+    base, tuned = load_pipeline(), load_pipeline(learned_ner=True)
+    assert base.pipe_names == tuned.pipe_names  # same place, same components
+    assert tuned.meta["name"].endswith("+casegraph_ner")
+    assert set(base.get_pipe("ner").labels) == set(tuned.get_pipe("ner").labels)
+    text = (
+        "Ofsted inspected Harwell Academy in March 2023. PC Ann Lee of Eastmoor Police "
+        "was dismissed on 4 May 2024, the Independent Office for Police Conduct said."
+    )
+    ents = {(e.text, e.label_) for e in tuned(text).ents}
+    assert ("Eastmoor Police", "ORG") in ents
+    assert ("Ann Lee", "PERSON") in ents
+    assert ("4 May 2024", "DATE") in ents  # rehearsed: dates are still found
+    # the tagger and parser are the base model's: same parse
+    assert [t.dep_ for t in base(text)] == [t.dep_ for t in tuned(text)]
 
 
 def test_learned_facts_use_pipeline_mentions_and_cite_whole_sentences(nlp) -> None:

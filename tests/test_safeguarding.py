@@ -72,3 +72,18 @@ def test_safeguarding_victims_are_not_named(nlp, text, victim):
     assert victim not in found
     assert "Tom Hale" in found  # the official or accused is still named
     assert victim.split()[-1] in victim_names(nlp(text))  # found as a victim, not missed
+
+
+def test_safeguarding_victim_cued_by_first_name_hides_the_full_name(nlp):
+    """A victim named in full, then cued by first name alone ("Kieran's mother"), is hidden under
+    both forms: the cue's word is the first word of the full name. The man "who attacked him",
+    named in apposition, is the doer and stays named."""
+    text = (
+        "Boxer Jailed\n\nKieran Baines, 17, was arrested outside a boxing club in May. "
+        "Kieran's mother said the boy had been sober. The man who attacked him that night, "
+        "Tom Hale, was jailed for three years.\n"
+    )
+    assert "Kieran" in victim_names(nlp(text))
+    found = persons(nlp, text)
+    assert not any("Kieran" in p or "Baines" in p for p in found)
+    assert "Tom Hale" in found

@@ -44,8 +44,10 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_FACTS", "FACT_SOURCES", "extract", "merge_facts", "models_digest"]
 
-#: The fact sources :func:`extract` knows, in the order they run.
-FACT_SOURCES = ("rules", "model")
+#: The sources a build knows: ``rules`` and ``model`` make facts (in that order); ``ner`` swaps
+#: the base model's entity recogniser for the one fine-tuned on the corpus (it acts when the text
+#: is parsed, :func:`graph.nlp.load_pipeline`, so every fact source reads its entities).
+FACT_SOURCES = ("rules", "model", "ner")
 #: The sources a build runs unless told otherwise.
 DEFAULT_FACTS = ("rules",)
 

@@ -197,12 +197,22 @@ def _victims_noun(tok: Token) -> bool:
     return _victim_like(tok)
 
 
+def _doer(noun: Token) -> bool:
+    """The noun does the harm: "the man who attacked him", "a guard who struck the boy"."""
+    return any(
+        c.dep_ == "relcl"
+        and c.lemma_ in _HARM_VERBS
+        and any(s.dep_ == "nsubj" and s.lower_ in {"who", "that"} for s in c.children)
+        for c in noun.children
+    )
+
+
 def _victim_apposition(root: Token) -> bool:
     head = root.head
-    # "the prisoner, Dan Pike" / "Dan Pike, the victim"
-    if root.dep_ == "appos" and head.lower_ in VICTIM_NOUNS:
+    # "the prisoner, Dan Pike" / "Dan Pike, the victim" (not "the man who attacked him, X")
+    if root.dep_ == "appos" and head.lower_ in VICTIM_NOUNS and not _doer(head):
         return True
-    if any(c.dep_ == "appos" and c.lower_ in VICTIM_NOUNS for c in root.children):
+    if any(c.dep_ == "appos" and c.lower_ in VICTIM_NOUNS and not _doer(c) for c in root.children):
         return True
     # "One of them, X," / "one of the survivors, X,"
     if root.dep_ == "appos" and (head.like_num or head.lower_ in {"one", "another"}):
@@ -441,7 +451,8 @@ def find_mentions(
             continue
         ent_tokens.update(range(ent.start, ent.end))
         if kind == "Person":
-            if ent[-1].text in protected or len(ent.text) < 2:
+            # a victim named by first name in the cue ("Kieran's mother") is "Kieran Baines" too
+            if ent[-1].text in protected or ent[0].text in protected or len(ent.text) < 2:
                 continue
             out.append(_person_mention(ent))
         elif kind == "Organisation":

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python train/scripts/package.py training graph/models
+    python train/scripts/package.py training graph/models [NAME ...]
 
 ``training/NAME/model-best`` (spaCy's output) becomes ``graph/models/NAME``; its ``meta.json``
 loses the timings and the paths of the machine that trained it, so that two trainings of the same
@@ -16,13 +16,15 @@ import shutil
 import sys
 from pathlib import Path
 
-NAMES = ("sentences", "roles")
+NAMES = ("sentences", "roles", "ner")
 
 
-def main(training: str, target: str) -> None:
-    for name in NAMES:
+def main(training: str, target: str, *names: str) -> None:
+    for name in names or NAMES:
         source = Path(training) / name / "model-best"
         dest = Path(target) / name
+        if not (source / "meta.json").is_file():
+            sys.exit(f"{source}: no trained model there (run `make train`)")
         if dest.exists():
             shutil.rmtree(dest)
         shutil.copytree(source, dest)
@@ -37,4 +39,4 @@ def main(training: str, target: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:])
