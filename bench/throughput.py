@@ -260,8 +260,13 @@ def _corpus(size: int, seed: int) -> tuple[Path, dict]:
     return folder, manifest
 
 
+#: The fact sources of every measured build (``--facts``).
+FACTS = "rules"
+
+
 def main() -> None:
     """Run the measurements, print the tables and write the JSON."""
+    global FACTS
     if len(sys.argv) == 4 and sys.argv[1] == "--child-spacy":
         spacy_child(Path(sys.argv[2]), int(sys.argv[3]))
         return
@@ -278,6 +283,7 @@ def main() -> None:
     parser.add_argument("--facts", default="rules", help="casegraph build --facts (default rules)")
     parser.add_argument("--json", type=Path, help="write the results to this JSON file")
     options = parser.parse_args()
+    FACTS = options.facts
     if not CASEGRAPH.exists():
         sys.exit(f"{CASEGRAPH} not found: install casegraph in this environment first")
 
