@@ -243,6 +243,8 @@ def build(
         typer.echo(f"error: {_one_line(error)}", err=True)
     for note in getattr(report, "ignored", ()):
         typer.echo(f"note: {note}", err=True)
+    for source, encoding in getattr(report, "decoded", ()):
+        typer.echo(f"note: Document '{source}' is not UTF-8: read as {encoding}", err=True)
     for source, doc_id in getattr(report, "renamed", ()):
         typer.echo(
             f"note: Document '{source}' has the name of another file in the store; "

@@ -1,7 +1,9 @@
 """Read input files into :class:`~graph.model.SourceDocument` values.
 
-Plain text (``.txt``), Markdown (``.md``) and HTML (``.html``, ``.htm``) are accepted. Text files
-are kept as they are, with two exceptions: a UTF-8 byte order mark is dropped and Windows line
+Plain text (``.txt``), Markdown (``.md``) and HTML (``.html``, ``.htm``) are accepted, in UTF-8 or
+in any text encoding charset-normalizer detects (Windows-1252 wins ties: that is how Word saves
+English text; the encoding is kept in ``SourceDocument.encoding`` and named by ``build``). Text
+files are kept as they are, with two exceptions: a UTF-8 byte order mark is dropped and Windows line
 endings ``\\r\\n`` become ``\\n`` (a lone ``\\r`` is left alone). Nothing else is changed, so
 every character offset computed later refers to the text exactly as the file holds it, modulo
 those two rules.
@@ -213,8 +215,9 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
     Parameters
     ----------
     path
-        A ``.txt``, ``.md``, ``.html`` or ``.htm`` file, UTF-8 encoded (a byte order mark is
-        allowed).
+        A ``.txt``, ``.md``, ``.html`` or ``.htm`` file: UTF-8 (a byte order mark is allowed),
+        UTF-16 with a byte order mark, or another text encoding that is detected (and named in
+        ``SourceDocument.encoding``).
     max_chars
         The size budget: a longer document is refused (its text is never parsed).
 
@@ -227,8 +230,9 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
     Raises
     ------
     IngestError
-        When the file is missing, a folder, of an unknown kind, unreadable, empty, binary, not
-        UTF-8, or an HTML page without extractable text. The message names the file and the reason.
+        When the file is missing, a folder, of an unknown kind, unreadable, empty, binary, in no
+        text encoding, or an HTML page without extractable text. The message names the file and
+        the reason.
     """
     path = Path(path)
     name = str(path)
@@ -250,7 +254,8 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(f"Document '{name}' cannot be read: {error.strerror}") from error
-    text = _decode(data, name).replace("\r\n", "\n")
+    text, encoding = _decode(data, name)
+    text = text.replace("\r\n", "\n")
     if not text.strip():
         raise IngestError(f"Document '{name}' is empty")
     if len(text) > max_chars:
@@ -263,15 +268,32 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
     else:
         title = _first_line(text, markdown=suffix == ".md")
     key = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
-    return SourceDocument(doc_id=slugify(path.stem), text=text, title=title, source=name, key=key)
+    return SourceDocument(
+        doc_id=slugify(path.stem),
+        text=text,
+        title=title,
+        source=name,
+        key=key,
+        encoding=encoding,
+    )
 
 
-def _decode(data: bytes, name: str) -> str:
-    """Decode UTF-8 ``data`` (BOM dropped) or say why the file is not text."""
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode ``data`` and name its encoding, or say why the file is not text.
+
+    UTF-8 first (a byte order mark dropped), UTF-16 with a byte order mark, then the encoding
+    charset-normalizer detects (Windows-1252 as Word saves it, Latin-1 ...); only bytes that are
+    no text in any encoding are refused.
+    """
     if not data.strip():
         raise IngestError(f"Document '{name}' is empty")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise IngestError(f"Document '{name}' is UTF-16 encoded; convert it to UTF-8")
+        try:
+            return data.decode("utf-16").lstrip("\ufeff"), "utf-16"
+        except UnicodeDecodeError:
+            raise IngestError(
+                f"Document '{name}' is not valid UTF-16 despite its byte order mark"
+            ) from None
     if b"\x00" in data:
         raise IngestError(f"Document '{name}' is binary (it contains NUL bytes)")
     sample = data[:_SNIFF_BYTES]
@@ -281,15 +303,27 @@ def _decode(data: bytes, name: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as error:
+        bad = f"byte 0x{data[error.start]:02x} at offset {error.start}"
+    from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
+
+    best = from_bytes(data).best()
+    try:  # Windows-1252, as Word saves English text, wins every tie: short texts are ambiguous
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and (best is None or mess_ratio(western) <= best.chaos):
+        return western, "cp1252"
+    if best is None:
         high = sum(1 for byte in sample if byte >= 0x80)
         if high > _MAX_HIGH_SHARE * len(sample):
-            raise IngestError(f"Document '{name}' is binary (mostly non-text bytes)") from None
+            raise IngestError(f"Document '{name}' is binary (mostly non-text bytes)")
         raise IngestError(
-            f"Document '{name}' is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset "
-            f"{error.start}); convert it to UTF-8"
-        ) from None
+            f"Document '{name}' is not valid UTF-8 ({bad}) and no other text encoding fits"
+        )
+    return str(best), best.encoding
 
 
 def _first_line(text: str, *, markdown: bool = False) -> str:

@@ -45,6 +45,8 @@ class SourceDocument:
     #: SHA-256 (hex) of the file's resolved path, or None for a document not read from a file. Two
     #: files of the same name in different folders have different keys, so the build keeps both.
     key: str | None = None
+    #: The encoding the file was read in (``utf-8`` unless detected otherwise).
+    encoding: str = "utf-8"
 
 
 @dataclass(frozen=True, order=True)

@@ -101,6 +101,8 @@ class BuildReport:
         first eight digits of its :attr:`~graph.model.SourceDocument.key` appended.
     ignored
         One note per file of a folder that was not read because it is not a document.
+    decoded
+        ``(source, encoding)`` of each document read in an encoding other than UTF-8.
     """
 
     documents: list[str] = field(default_factory=list)
@@ -109,6 +111,7 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    decoded: list[tuple[str, str]] = field(default_factory=list)
 
 
 # -- content hashes ------------------------------------------------------------------------------
@@ -538,12 +541,15 @@ def build(
     errors: list[CasegraphError] = []
 
     ignored: list[str] = []
+    decoded: list[tuple[str, str]] = []
 
     def documents() -> Iterator[SourceDocument]:
         for item in read_documents(paths, max_chars=max_chars, ignored=ignored):
             if isinstance(item, CasegraphError):
                 errors.append(item)
             else:
+                if item.encoding != "utf-8":
+                    decoded.append((item.source, item.encoding))
                 yield item
 
     with CaseStore.open(store_path) as store:
@@ -570,6 +576,7 @@ def build(
             ]
     report.errors = errors + report.errors
     report.ignored = ignored
+    report.decoded = decoded
     return report
 
 

@@ -131,8 +131,6 @@ BAD_FILES = [
     ("nul.txt", b"Title\n\x00\x01binary", "binary (it contains NUL bytes)"),
     ("controls.txt", bytes(range(1, 9)) * 50 + b"text", "binary (mostly non-text bytes)"),
     ("noise.txt", bytes(range(128, 256)) * 20, "binary (mostly non-text bytes)"),
-    ("latin1.txt", "Café report about the force\n".encode("latin-1"), "not valid UTF-8"),
-    ("utf16.txt", "Title\n".encode("utf-16"), "UTF-16 encoded"),
     ("report.pdf", b"%PDF-1.4 whatever", "extension '.pdf'"),
     ("README", b"Title\n", "no extension"),
     ("empty.html", b"<html><head><title>Nothing</title></head><body></body></html>", "no extract"),
@@ -148,6 +146,58 @@ def test_ingest_bad_file_raises(tmp_path: Path, name: str, data: bytes, reason: 
     assert f"'{path}'" in message
     assert reason in message
     assert "\n" not in message
+
+
+ENCODED = [
+    # (file name, text, encoding written, what the reader may call it)
+    (
+        "word.txt",
+        "Force apologises\n\nThe force said it was \u201cdeeply sorry\u201d \u2013 the "
+        "caf\u00e9 owner\u2019s complaint was upheld in full after a review.\n",
+        "cp1252",
+        {"cp1252", "windows-1252"},
+    ),
+    (
+        "latin1.txt",
+        "Caf\u00e9 report\n\nThe r\u00e9sum\u00e9 of the na\u00efve officer was "
+        "checked by the d\u00e9partement in Besan\u00e7on after the complaint.\n",
+        "latin-1",
+        {"latin_1", "iso8859_1", "cp1252", "iso8859_15"},
+    ),
+    ("utf16.txt", "Title\n\nPC Ann Lee was dismissed.\n", "utf-16", {"utf-16"}),
+    (  # not Western: never misread as Windows-1252
+        "cyrillic.txt",
+        "\u041f\u043e\u043b\u0438\u0446\u0438\u044f \u0437\u0430\u044f\u0432\u0438"
+        "\u043b\u0430, \u0447\u0442\u043e \u043e\u0444\u0438\u0446\u0435\u0440 "
+        "\u0431\u044b\u043b \u0443\u0432\u043e\u043b\u0435\u043d.\n",
+        "cp1251",
+        {"cp1251"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "written", "named"), ENCODED, ids=[e[0] for e in ENCODED])
+def test_ingest_reads_other_encodings_and_names_them(
+    tmp_path: Path, name: str, text: str, written: str, named: set[str]
+) -> None:
+    """Issue 15: text saved by Word (Windows-1252), Latin-1 or UTF-16 is read, not refused, and
+    the encoding it was read in is kept."""
+    path = write(tmp_path / name, text.encode(written))
+    document = read_document(path)
+    assert document.text == text
+    assert document.encoding in named
+    assert read_document(write(tmp_path / "plain.txt", text)).encoding == "utf-8"
+
+
+def test_ingest_build_names_the_encoding(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+
+    path = write(tmp_path / "word.txt", ENCODED[0][1].encode("cp1252"))
+    result = CliRunner().invoke(app, ["build", str(path), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert f"note: Document '{path}' is not UTF-8: read as cp1252" in result.output
 
 
 def test_ingest_missing_file(tmp_path: Path) -> None:
