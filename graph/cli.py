@@ -54,6 +54,7 @@ class QueryFormat(StrEnum):
     csv = "csv"
     tsv = "tsv"
     json = "json"
+    markdown = "markdown"
 
 
 class ExportFormat(StrEnum):
@@ -87,8 +88,14 @@ def _reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: The width of tables written to a file or a pipe: wide enough that no row is ever wrapped.
+FILE_WIDTH = 100_000
+
+
 def _stdout() -> Console:
-    return Console(highlight=False)
+    """The console for results: the terminal's width on a terminal; elsewhere (``> f.txt``, a
+    pipe) no width limit, so that every row stays on one line and can be grepped."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else FILE_WIDTH)
 
 
 def _stderr() -> Console:
@@ -102,7 +109,7 @@ def _open_existing(store: str) -> CaseStore:
 def _result_table(result: QueryResult, title: str | None = None) -> Table:
     table = Table(title=title, title_justify="left", header_style="bold")
     for column in result.columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="ellipsis")  # wrapped at spaces, never inside a word
     for row in display_rows(result):
         table.add_row(*(Text(cell) for cell in row))  # Text: no rich markup in the data
     return table
@@ -388,10 +395,16 @@ def ask(
     full: Annotated[
         bool, typer.Option("--full", help="Also show the columns of IRIs (hidden by default).")
     ] = False,
+    fmt: Annotated[
+        QueryFormat,
+        typer.Option(
+            "--format", help="Output format (markdown: a heading and a table per question)."
+        ),
+    ] = QueryFormat.table,
 ) -> None:
     """Answer the bundled competency questions, one table each.
 
-    Example: casegraph ask --store casegraph.store
+    Example: casegraph ask --store casegraph.store --format markdown > answers.md
     """
     from graph.ontology import competency_queries  # rdflib
     from graph.query import without_iri_columns
@@ -400,15 +413,24 @@ def ask(
     failed = 0
     with _open_existing(store) as case_store:
         for competency in competency_queries():
-            console.print(Text(f"{competency.name}: {competency.question}", style="bold"))
+            heading = f"{competency.name}: {competency.question}"
+            if fmt is QueryFormat.table:
+                console.print(Text(heading, style="bold"))
             try:
                 result = run_query(case_store, competency.sparql)
             except QueryError as error:
                 typer.echo(f"error: {competency.name}: {_one_line(error)}", err=True)
                 failed += 1
                 continue
-            _print_result(console, result if full else without_iri_columns(result))
-            console.print()
+            shown = result if full else without_iri_columns(result)
+            if fmt is QueryFormat.table:
+                _print_result(console, shown)
+                console.print()
+            elif fmt is QueryFormat.markdown:
+                typer.echo(f"## {heading}\n\n{format_result(shown, 'markdown')}")
+            else:  # csv, tsv, json: a line naming the question, then the standard format
+                typer.echo(f"# {heading}")
+                typer.echo(format_result(shown, fmt.value), nl=False)
     if failed:
         raise typer.Exit(1)
 

@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 #: Output formats of :func:`format_result`.
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -167,8 +167,9 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
     result
         From :func:`run_query`.
     fmt
-        ``table`` (aligned plain text, IRIs compacted), or ``csv``, ``tsv``, ``json``: the SPARQL
-        1.1 Query Results CSV, TSV and JSON formats. ASK gives ``true`` or ``false`` (JSON: the
+        ``table`` (aligned plain text, IRIs compacted), ``markdown`` (a pipe table, IRIs
+        compacted, ``|`` escaped), or ``csv``, ``tsv``, ``json``: the SPARQL 1.1 Query Results
+        CSV, TSV and JSON formats. ASK gives ``true`` or ``false`` (JSON: the
         standard boolean document); CONSTRUCT and DESCRIBE give N-Triples in every format.
 
     Returns
@@ -388,4 +389,16 @@ def _json(result: QueryResult) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-_FORMATTERS = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json}
+def _markdown(result: QueryResult) -> str:
+    def cell(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|")
+
+    lines = [
+        "| " + " | ".join(cell(c) for c in result.columns) + " |",
+        "|" + "---|" * len(result.columns),
+    ]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in display_rows(result)]
+    return "\n".join(lines) + "\n"
+
+
+_FORMATTERS = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "markdown": _markdown}

@@ -277,6 +277,52 @@ def test_cli_ask_prints_each_question(
     assert result.exit_code == 1
 
 
+@pytest.mark.issue(15)
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("markdown", ["## 01-orgs: Which organisations?", "| name |", "|---|", "| IOPC |"]),
+        ("csv", ["# 01-orgs: Which organisations?", "name", "South Yorkshire Police"]),
+        ("tsv", ["# 01-orgs: Which organisations?", "?name", '"IOPC"']),
+        ("json", ["# 01-orgs: Which organisations?", '"vars": [', '"value": "IOPC"']),
+    ],
+)
+def test_cli_ask_formats(
+    runner: CliRunner, store: str, monkeypatch: pytest.MonkeyPatch, fmt: str, expected: list[str]
+) -> None:
+    ontology = pytest.importorskip("graph.ontology")
+    queries = [SimpleNamespace(name="01-orgs", question="Which organisations?", sparql=SELECT)]
+    monkeypatch.setattr(ontology, "competency_queries", lambda: queries)
+    result = runner.invoke(app, ["ask", "--store", store, "--format", fmt])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.split("\n")
+    for fragment in expected:
+        assert any(fragment in line for line in lines), (fragment, result.stdout)
+    assert "org" not in result.stdout.split("\n", 2)[1]  # the IRI column stays hidden
+
+
+@pytest.mark.issue(15)
+def test_cli_ask_to_a_file_keeps_each_row_on_one_line(tmp_path: Path) -> None:
+    """`casegraph ask > answers.txt` on the seed: no row is wrapped at 80 columns, so the
+    funnel's counts can be grepped beside their outcome type."""
+    import subprocess
+    import sys
+
+    cli = Path(sys.executable).parent / "casegraph"
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    store = tmp_path / "seed.store"
+    subprocess.run([cli, "build", seeds, "--store", store], check=True, capture_output=True)
+    answers = tmp_path / "answers.txt"
+    with answers.open("w") as out:
+        subprocess.run([cli, "ask", "--store", store], check=True, stdout=out)
+    lines = answers.read_text().splitlines()
+    row = next(line for line in lines if "│ case-to-answer-misconduct " in line)
+    assert "│ 8 " in row and "eight were found to have a case to answer" in row
+    row = next(line for line in lines if "│ case-to-answer-gross-misconduct " in line)
+    assert "│ 6 " in row
+    assert max(len(line) for line in lines) > 200  # not folded to the default 80 columns
+
+
 # -- build -------------------------------------------------------------------------------------
 
 
