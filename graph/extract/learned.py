@@ -243,6 +243,8 @@ def find_learned_facts(
     sents = [s for s in _sentences(doc) if not any(x.overlaps(_span(s)) for x in skip)]
     per_sent = [(s, index.in_span(s.start_char, s.end_char)) for s in sents]
     sent_cats = [d.cats for d in sentence_model.pipe(s.text for s in sents)]
+    # the role model reads only the sentences that state a fact (the others make none)
+    stating = [_states_a_fact(cats, t) for cats in sent_cats]
     texts = [
         marked(
             s.text,
@@ -250,13 +252,25 @@ def find_learned_facts(
             m.span.end - s.start_char,
             syntax_words(doc, m),
         )
-        for s, ms in per_sent
+        for (s, ms), yes in zip(per_sent, stating, strict=True)
+        if yes
         for m in ms
     ]
     role_cats = iter([d.cats for d in role_model.pipe(texts)])
-    for (sent, mentions), cats in zip(per_sent, sent_cats, strict=True):
-        roles = {m: next(role_cats) for m in mentions}
-        yield from _facts_of(sent, roles, cats, t)
+    for (sent, mentions), cats, yes in zip(per_sent, sent_cats, stating, strict=True):
+        if yes:
+            roles = {m: next(role_cats) for m in mentions}
+            yield from _facts_of(sent, roles, cats, t)
+
+
+def _states_a_fact(cats: dict[str, float], t: dict[str, float]) -> bool:
+    """Whether a sentence passes the threshold of some fact :func:`_facts_of` can make."""
+    if any(
+        cats[kind] >= t.get(kind, t["kind"])
+        for kind in ("allegation", "investigation", "membership")
+    ):
+        return True
+    return any(p >= t["outcome"] for label, p in cats.items() if label.startswith("outcome:"))
 
 
 def _span(sent: Span) -> TextSpan:
