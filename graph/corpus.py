@@ -20,6 +20,7 @@ This module reads JSON and text only; it imports neither spaCy nor the pipeline.
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from collections import Counter, defaultdict
@@ -45,6 +46,7 @@ __all__ = [
     "load",
     "resolve",
     "shared_ngrams",
+    "split_documents",
     "to_gold",
 ]
 
@@ -466,6 +468,22 @@ def annotation_files(root: str | Path, *, second: bool = False) -> list[Path]:
         return [root]
     files = sorted(root.rglob("*.ann.json"))
     return [f for f in files if (f.parent.name == "iaa") == second]
+
+
+def split_documents(root: str | Path, split: str) -> list[AnnotatedDoc]:
+    """The annotated documents of one split (``train``, ``dev``, ``test``), in the order of
+    ``documents.tsv``; those whose annotation has problems are left out."""
+    root = Path(root)
+    with (root / "documents.tsv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    docs = []
+    for row in rows:
+        path = root / split / f"{row['name']}.ann.json"
+        if row["split"] == split and path.exists():
+            doc = load(path)
+            if not doc.problems:
+                docs.append(doc)
+    return docs
 
 
 def to_gold(doc: AnnotatedDoc) -> dict[str, Any]:

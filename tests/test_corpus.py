@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.corpus import annotation_files, load, resolve, shared_ngrams, to_gold
+from graph.corpus import (
+    annotation_files,
+    load,
+    resolve,
+    shared_ngrams,
+    split_documents,
+    to_gold,
+)
 from graph.evaluate import normalise_gold
 
 pytestmark = pytest.mark.issue(12)
@@ -223,3 +230,12 @@ def test_corpus_gold_hides_named_victims_and_splits_outcomes_per_person() -> Non
     assert [o["applies_to"] for o in gold["outcomes"]] == [["lee"], ["kim"]]
     assert gold["allegations"][0]["made_by"] == []  # a victim is no gold entity
     normalise_gold(gold)
+
+
+def test_corpus_split_documents_follow_documents_tsv():
+    """The training scripts read a split through ``split_documents``: every document the table
+    puts in the split, in its order, resolved against its text."""
+    rows = [r for r in documents() if r["split"] == "dev"]
+    docs = split_documents(CORPUS, "dev")
+    assert [d.name for d in docs] == [r["name"] for r in rows]
+    assert all(d.text and d.mentions and not d.problems for d in docs)

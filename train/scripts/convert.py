@@ -24,14 +24,13 @@ examples weigh more (the classes are very unbalanced: most mentions play no role
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections import Counter
 from pathlib import Path
 
 from spacy.tokens import DocBin
 
-from graph.corpus import load
+from graph.corpus import split_documents
 from graph.extract.learned import (
     ROLES,
     SENTENCE_LABELS,
@@ -47,19 +46,11 @@ UPSAMPLE = 3
 
 
 def main(corpus: str, out: str) -> None:
-    root, target = Path(corpus), Path(out)
+    target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
-    with (root / "documents.tsv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
     nlp = load_pipeline()
     for split in ("train", "dev", "test"):
-        docs = []
-        for row in rows:
-            path = root / split / f"{row['name']}.ann.json"
-            if row["split"] == split and path.exists():
-                ann = load(path)
-                if not ann.problems:
-                    docs.append(ann)
+        docs = split_documents(corpus, split)
         sentences, roles = DocBin(store_user_data=False), DocBin(store_user_data=False)
         counts: Counter[str] = Counter()
         for ann, doc in zip(docs, parse(nlp, (a.text for a in docs)), strict=True):

@@ -23,7 +23,6 @@ annotation's (titles are outside person names in both).
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections import Counter
 from pathlib import Path
@@ -32,7 +31,7 @@ import spacy
 from spacy.tokens import DocBin, Span
 from spacy.util import filter_spans
 
-from graph.corpus import load
+from graph.corpus import split_documents
 from graph.nlp import default_model
 
 #: Annotation type -> NER label.
@@ -77,21 +76,13 @@ def entities_of(ann, doc) -> tuple[list[Span], Counter]:
 
 
 def main(corpus: str, out: str) -> None:
-    root, target = Path(corpus), Path(out)
+    target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
-    with (root / "documents.tsv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
     base = spacy.load(
         default_model(), disable=["parser", "tagger", "lemmatizer", "attribute_ruler"]
     )
     for split in ("train", "dev", "test"):
-        anns = []
-        for row in rows:
-            path = root / split / f"{row['name']}.ann.json"
-            if row["split"] == split and path.exists():
-                ann = load(path)
-                if not ann.problems:
-                    anns.append(ann)
+        anns = split_documents(corpus, split)
         bin_ = DocBin(attrs=["ENT_IOB", "ENT_TYPE"], store_user_data=False)
         counts: Counter[str] = Counter()
         for ann, doc in zip(anns, base.pipe(a.text for a in anns), strict=True):
