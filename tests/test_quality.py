@@ -237,12 +237,12 @@ CORPUS_DEV = Path(__file__).resolve().parents[1] / "corpus" / "dev"
 #: metric -> lowest acceptable F1 on corpus/dev, rules alone and rules with the learned layer.
 CORPUS_DEV_F1_FLOORS = {
     ("rules",): {"affiliation": 0.15, "outcome.type": 0.45, "allegation": 0.07},
-    ("rules", "model"): {"affiliation": 0.26, "outcome.type": 0.59, "allegation": 0.21},
+    ("rules", "model"): {"affiliation": 0.30, "outcome.type": 0.59, "allegation": 0.21},
     ("rules", "model", "ner"): {
-        "ent.all": 0.67,
-        "affiliation": 0.34,
-        "outcome.type": 0.61,
-        "allegation": 0.21,
+        "ent.all": 0.68,
+        "affiliation": 0.38,
+        "outcome.type": 0.62,
+        "allegation": 0.20,
     },
 }
 
