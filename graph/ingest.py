@@ -1,6 +1,7 @@
 """Read input files into :class:`~graph.model.SourceDocument` values.
 
-Plain text (``.txt``), Markdown (``.md``) and HTML (``.html``, ``.htm``) are accepted, in UTF-8 or
+Plain text (``.txt``), Markdown (``.md``), HTML (``.html``, ``.htm``) and Word (``.docx``: its
+paragraphs and table rows, through python-docx) are accepted; text files in UTF-8 or
 in any text encoding charset-normalizer detects (Windows-1252 wins ties: that is how Word saves
 English text; the encoding is kept in ``SourceDocument.encoding`` and named by ``build``). Text
 files are kept as they are, with two exceptions: a UTF-8 byte order mark is dropped and Windows line
@@ -47,7 +48,7 @@ __all__ = [
 MAX_CHARS = 2_000_000
 
 #: File extensions read as documents (compared in lower case).
-EXTENSIONS = (".txt", ".md", ".html", ".htm")
+EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx")
 _HTML = {".html", ".htm"}
 _EXPECTED = ", ".join(EXTENSIONS)
 
@@ -215,7 +216,8 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
     Parameters
     ----------
     path
-        A ``.txt``, ``.md``, ``.html`` or ``.htm`` file: UTF-8 (a byte order mark is allowed),
+        A ``.txt``, ``.md``, ``.html``, ``.htm`` or ``.docx`` file; text in UTF-8 (a byte order
+        mark is allowed),
         UTF-16 with a byte order mark, or another text encoding that is detected (and named in
         ``SourceDocument.encoding``).
     max_chars
@@ -246,7 +248,7 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
         raise IngestError(f"Document '{name}' has {kind}; expected one of {_EXPECTED}")
     try:
         size = path.stat().st_size
-        if size > 4 * max_chars:  # UTF-8 has at most 4 bytes a character
+        if size > 4 * max_chars:  # UTF-8 has at most 4 bytes a character (a .docx is compressed)
             raise IngestError(
                 f"Document '{name}' has {size:,} bytes, over the limit of "
                 f"{max_chars:,} characters (raise it with --max-chars)"
@@ -254,7 +256,10 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(f"Document '{name}' cannot be read: {error.strerror}") from error
-    text, encoding = _decode(data, name)
+    if suffix == ".docx":
+        text, encoding = _from_docx(data, name, max_chars), "utf-8"
+    else:
+        text, encoding = _decode(data, name)
     text = text.replace("\r\n", "\n")
     if not text.strip():
         raise IngestError(f"Document '{name}' is empty")
@@ -276,6 +281,46 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
         key=key,
         encoding=encoding,
     )
+
+
+#: The XML of a .docx body may be this many times the character limit (markup is verbose); a
+#: larger one is refused before it is parsed (a zip bomb never reaches the XML parser).
+_DOCX_XML_PER_CHAR = 40
+
+
+def _from_docx(data: bytes, name: str, max_chars: int) -> str:
+    """The text of a Word document: its paragraphs and table rows in document order, paragraphs
+    separated by a blank line, a table row's cells by `` | ``."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            body = archive.getinfo("word/document.xml").file_size
+    except (zipfile.BadZipFile, KeyError):
+        raise IngestError(
+            f"Document '{name}' is not a Word .docx file (no document body)"
+        ) from None
+    if body > _DOCX_XML_PER_CHAR * max_chars:
+        raise IngestError(
+            f"Document '{name}' has a body of {body:,} bytes of XML, over the limit for "
+            f"{max_chars:,} characters (raise it with --max-chars)"
+        )
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises several kinds for a damaged file
+        raise IngestError(f"Document '{name}' is a damaged .docx file ({error})") from None
+    blocks = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            rows = [" | ".join(c.text.strip() for c in row.cells) for row in block.rows]
+            blocks.append("\n".join(r for r in rows if r.strip(" |")))
+        else:
+            blocks.append(block.text.strip())
+    return "\n\n".join(b for b in blocks if b) + "\n"
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:

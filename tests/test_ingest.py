@@ -280,3 +280,83 @@ def test_ingest_batch_continues_past_missing_path(tmp_path: Path) -> None:
     items = list(read_documents([tmp_path / "nope.txt", good]))
     assert isinstance(items[0], IngestError)
     assert isinstance(items[1], SourceDocument) and items[1].doc_id == "good"
+
+
+# -- Word documents (issue 15) -----------------------------------------------------------------
+
+
+def make_docx(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Officer dismissed after watchdog inquiry", level=1)
+    document.add_paragraph("PC Ann Lee of Eastmoor Police was dismissed without notice.")
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, [("Outcome", "Officers"), ("Dismissal", "1")], strict=True):
+        for cell, value in zip(row.cells, cells, strict=True):
+            cell.text = value
+    document.add_paragraph("")
+    document.add_paragraph("The force said it accepted the findings.")
+    document.save(path)
+    return path
+
+
+@pytest.mark.issue(15)
+def test_ingest_reads_a_word_document_in_order(tmp_path: Path) -> None:
+    document = read_document(make_docx(tmp_path / "Lee dismissal.docx"))
+    assert document.text == (
+        "Officer dismissed after watchdog inquiry\n\n"
+        "PC Ann Lee of Eastmoor Police was dismissed without notice.\n\n"
+        "Outcome | Officers\nDismissal | 1\n\n"
+        "The force said it accepted the findings.\n"
+    )
+    assert document.title == "Officer dismissed after watchdog inquiry"
+    assert document.doc_id == "lee-dismissal"
+
+
+@pytest.mark.issue(15)
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"PK\x03\x04 not really a zip", "is not a Word .docx file"),
+        (b"%PDF-1.4 renamed", "is not a Word .docx file"),
+    ],
+)
+def test_ingest_bad_word_document(tmp_path: Path, data: bytes, reason: str) -> None:
+    path = write(tmp_path / "bad.docx", data)
+    with pytest.raises(IngestError) as caught:
+        read_document(path)
+    assert f"'{path}'" in str(caught.value) and reason in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.issue(15)
+def test_ingest_word_body_over_the_limit_is_refused_before_parsing(tmp_path: Path) -> None:
+    """A small, well-compressed file whose body is huge (a zip bomb's shape) is refused from the
+    archive's directory, before its XML is parsed."""
+    import docx
+
+    document = docx.Document()
+    for _ in range(8000):
+        document.add_paragraph("The same sentence, again and again and again.")
+    path = tmp_path / "big.docx"
+    document.save(path)
+    assert path.stat().st_size < 4 * 12_000  # passes the file-size check
+    with pytest.raises(IngestError, match=r"body of [\d,]+ bytes of XML, over the limit"):
+        read_document(path, max_chars=12_000)
+
+
+@pytest.mark.issue(15)
+def test_ingest_word_document_builds(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    make_docx(folder / "lee.docx")
+    write(folder / "other.txt", "Second\n\nThe council apologised.\n")
+    store = tmp_path / "s"
+    result = CliRunner().invoke(app, ["build", str(folder), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "Stored 2 document(s)" in result.output
