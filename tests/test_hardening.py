@@ -75,7 +75,7 @@ def test_hardening_folder_names_every_file_it_does_not_build(tmp_path: Path) -> 
     (folder / "sub").mkdir(parents=True)
     (folder / "a.txt").write_text(STORY.format(n=1), encoding="utf-8")
     (folder / "report.pdf").write_bytes(b"%PDF-1.4 not really")
-    (folder / "sub" / "notes.docx").write_bytes(b"PK\x03\x04")
+    (folder / "sub" / "notes.odt").write_bytes(b"PK\x03\x04")
     (folder / ".hidden.txt").write_text("hidden", encoding="utf-8")
     store = tmp_path / "store"
     result = CliRunner().invoke(app, ["build", str(folder), "--store", str(store)])
@@ -83,8 +83,8 @@ def test_hardening_folder_names_every_file_it_does_not_build(tmp_path: Path) -> 
     notes = [line for line in result.stderr.splitlines() if line.startswith("note: Skipped")]
     assert [n.split("'", 2)[1:] for n in notes] == [
         [str(folder / ".hidden.txt"), ": hidden file"],
-        [str(folder / "report.pdf"), ": not a document (.txt, .md, .html, .htm)"],
-        [str(folder / "sub" / "notes.docx"), ": not a document (.txt, .md, .html, .htm)"],
+        [str(folder / "report.pdf"), ": not a document (.txt, .md, .html, .htm, .docx)"],
+        [str(folder / "sub" / "notes.odt"), ": not a document (.txt, .md, .html, .htm, .docx)"],
     ]
     assert stored_ids(store) == ["a"]
 
