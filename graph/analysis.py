@@ -108,6 +108,8 @@ FUNNEL_STAGES = (
 # on the person; a concept added under cgo:sanctions later is counted without a change here.
 _CASE_TO_ANSWER = frozenset({"case-to-answer-misconduct", "case-to-answer-gross-misconduct"})
 _PROVEN = frozenset({"misconduct-proven", "gross-misconduct-proven", "sustained"})
+# A finding of not proven is a decided case that counts 0 in "Proven" ("0 of 1").
+_NOT_PROVEN = frozenset({"not-proven"})
 _SANCTIONS_GROUP = "sanctions"
 _NOT_IMPOSED = frozenset({"no-sanction", "suspension", "resignation", "retirement"})
 _DISMISSALS = frozenset({"dismissal"})
@@ -149,11 +151,12 @@ SELECT DISTINCT ?entity ?sentence ?text ?doc ?begin ?end WHERE {
 }"""
 
 _FACTS_QUERY = """
-SELECT DISTINCT ?fact ?class ?label ?count ?role ?type ?detail WHERE {
+SELECT DISTINCT ?fact ?class ?label ?count ?range ?role ?type ?detail WHERE {
   VALUES ?class { cg:Membership cg:Investigation cg:Allegation cg:Outcome cg:Statement }
   ?fact a ?class .
   OPTIONAL { ?fact rdfs:label ?label }
   OPTIONAL { ?fact cg:count ?count }
+  OPTIONAL { ?fact cg:rangeCount ?range }
   OPTIONAL { ?fact cg:role ?role }
   OPTIONAL { ?fact cg:outcomeType ?type }
   OPTIONAL { ?fact cg:detail ?detail }
@@ -289,6 +292,7 @@ def entity_graph(store: CaseStore, *, facts: bool = True) -> nx.MultiDiGraph:
             "class": _value(solution, "class").removeprefix(_CG),
             "label": _value(solution, "label") or _value(solution, "role") or "",
             "count": _int(_value(solution, "count")),
+            "range_count": _int(_value(solution, "range")),
             "type": _value(solution, "type") or "",
             "detail": _value(solution, "detail") or "",
         }
@@ -338,6 +342,7 @@ def entity_graph(store: CaseStore, *, facts: bool = True) -> nx.MultiDiGraph:
                 if record["class"] == "Allegation"
                 else record["pref_label"],
                 "count": record["count"],
+                "range_count": record["range_count"],
                 "notation": record.get("notation", ""),
                 "group": record.get("group", ""),
                 "detail": record["detail"],
@@ -760,11 +765,19 @@ class FunnelStage:
     count
         How many, or None when the graph does not say.
     breakdown
-        Counts by outcome notation (outcome stages), None where unknown.
+        Counts by outcome notation (outcome stages), None where unknown; the two ends of a range
+        are one entry, ``"management-action to final-written-warning"``.
     facts
         The facts counted, each a dict with ``fact``, ``type``, ``notation``, ``label``, ``count``,
         ``about`` (the entity it is about) and the evidence attributes (``evidence``,
-        ``document``, ``sentence``, ``char_begin``, ``char_end``).
+        ``document``, ``sentence``, ``char_begin``, ``char_end``), and ``counted``: True when
+        its sentence states a number the stage's count adds up.
+    detail
+        For the allegations stage, who made them ("made by 51 complainants"), when the graph
+        says; else empty.
+    out_of
+        For the proven stage, the cases decided, proven or not ("0 of 1" when one hearing found
+        the case not proven); None elsewhere and when no case was found not proven.
     """
 
     name: str
@@ -772,6 +785,14 @@ class FunnelStage:
     count: int | None
     breakdown: dict[str, int | None] = field(default_factory=dict)
     facts: tuple[dict[str, Any], ...] = ()
+    out_of: int | None = None
+    detail: str = ""
+
+    @property
+    def cited(self) -> list[str]:
+        """The sentences that state the stage's numbers, in document order, each once."""
+        cited = {(f["document"], f["char_begin"], f["evidence"]) for f in self.facts if f["counted"]}
+        return [evidence for *_, evidence in sorted(cited) if evidence]
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict of the stage."""
@@ -779,6 +800,8 @@ class FunnelStage:
             "name": self.name,
             "label": self.label,
             "count": self.count,
+            "out_of": self.out_of,
+            "detail": self.detail,
             "breakdown": dict(self.breakdown),
             "facts": [dict(fact) for fact in self.facts],
         }
@@ -821,7 +844,9 @@ def _fact_record(G: nx.MultiDiGraph, fact: str, about: str, **extra: Any) -> dic
         "notation": data.get("notation", ""),
         "label": data.get("label", ""),
         "count": data.get("count"),
+        "range_count": data.get("range_count"),
         "about": about,
+        "counted": False,
     }
     record.update({key: data.get(key, "") for key in _EVIDENCE_KEYS})
     record.update(extra)
@@ -845,51 +870,86 @@ def _sum(values: Iterable[int | None]) -> int | None:
     return sum(items)  # type: ignore[arg-type]
 
 
+def _range_name(G: nx.MultiDiGraph, facts: Iterable[str]) -> str:
+    """``"management-action to final-written-warning"``: the notations of a range's ends, in the
+    order the sentence names them (by preferred label; notation order where a label is not found).
+    """
+    evidence = ""
+    ends = []
+    for fact in facts:
+        data = G.nodes[fact]
+        evidence = data.get("evidence", "").lower()
+        at = evidence.find(str(data.get("label", "")).lower())
+        ends.append((at if at >= 0 else len(evidence), data.get("notation", "")))
+    return " to ".join(dict.fromkeys(notation for _, notation in sorted(ends)))
+
+
 def _outcome_stage(
     G: nx.MultiDiGraph,
     name: str,
     label: str,
     found: list[tuple[str, str]],
     zero_by: list[tuple[str, str]],
+    unproven: frozenset[str] = frozenset(),
 ) -> FunnelStage:
     """A stage counted from outcome facts ``found`` ((fact, entity) pairs).
 
     An outcome counts its ``cg:count``; without one, 1 per person it applies to, else unknown.
-    Within one document, the reports of one outcome type count as one event, the largest report.
-    With no outcome found, the stage is 0 if an explicit no-sanction outcome (``zero_by``) applies,
-    else unknown.
+    The two ends of a range ("five received sanctions ranging from A to B") share a
+    ``cg:rangeCount`` and count it once, under the name "A to B". Within one document, the
+    reports of one outcome type count as one event, the largest report. Outcomes whose notation
+    is in ``unproven`` (not proven) count 0 towards the stage and are the rest of its
+    ``out_of``. With no outcome found, the stage is 0 if an explicit no-sanction outcome
+    (``zero_by``) applies, else unknown. A fact record is ``counted`` when its sentence states the
+    number the stage adds up.
     """
     if not found:
         if zero_by:
-            facts = tuple(_fact_record(G, fact, about) for fact, about in zero_by)
+            facts = tuple(_fact_record(G, fact, about, counted=True) for fact, about in zero_by)
             return FunnelStage(name, label, 0, {}, facts)
         return FunnelStage(name, label, None)
     # A news story restates its main outcome ("Three constables dismissed" in the headline,
     # "all three constables were dismissed" in the body): within one document, the reports of one
     # outcome type are one event, counted by its largest report (named persons counted apart).
-    groups: dict[tuple[str, str], list[int | None]] = defaultdict(list)
-    persons: dict[tuple[str, str], set[str]] = defaultdict(set)
+    groups: dict[tuple[str, ...], list[tuple[int | None, str]]] = defaultdict(list)
+    persons: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    counted: set[str] = set()
+    ranges: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for fact, _ in sorted(set(found)):
         data = G.nodes[fact]
-        key = (data.get("document", ""), data.get("notation", ""))
         count = data.get("count")
+        if count is None and data.get("range_count") is not None:
+            key = (data.get("document", ""), "range", data.get("sentence", ""))
+            ranges[key].append(fact)
+            groups[key].append((data["range_count"], fact))
+            continue
+        key = (data.get("document", ""), data.get("notation", ""))
         targets = [t for t in G.successors(fact) if _is_entity(G, t)]
         if count is None and targets and all(G.nodes[t].get("type") == "Person" for t in targets):
             persons[key].update(targets)  # without a count, each person it applies to is one
+            counted.add(fact)
         else:
-            groups[key].append(count)  # a group of unknown size is unknown
+            groups[key].append((count, fact))  # a group of unknown size is unknown
     breakdown: dict[str, list[int | None]] = defaultdict(list)
     for key in sorted(set(groups) | set(persons)):
-        reports = [*groups.get(key, []), len(persons[key])] if key in persons else groups[key]
-        breakdown[key[1]].append(None if None in reports else max(reports))
-    facts = tuple(_fact_record(G, fact, about) for fact, about in found)
-    return FunnelStage(
-        name,
-        label,
-        _sum(c for counts in breakdown.values() for c in counts),
-        {notation: _sum(counts) for notation, counts in sorted(breakdown.items())},
-        facts,
+        reports = [count for count, _ in groups.get(key, [])]
+        if key in persons:
+            reports.append(len(persons[key]))
+        largest = None if None in reports else max(reports)
+        counted.update(f for c, f in groups.get(key, []) if largest is not None and c == largest)
+        notation = _range_name(G, ranges[key]) if key in ranges else key[1]
+        breakdown[notation].append(largest)
+    totals = {notation: _sum(counts) for notation, counts in sorted(breakdown.items())}
+    count = _sum(totals.values())
+    out_of = None
+    if unproven & set(totals):
+        proven = [n for notation, n in totals.items() if notation not in unproven]
+        out_of = count
+        count = _sum(proven) if proven else 0
+    facts = tuple(
+        _fact_record(G, fact, about, counted=fact in counted) for fact, about in found
     )
+    return FunnelStage(name, label, count, totals, facts, out_of)
 
 
 def accountability_funnel(G: nx.MultiDiGraph, organisation: str) -> Funnel:
@@ -943,17 +1003,31 @@ def accountability_funnel(G: nx.MultiDiGraph, organisation: str) -> Funnel:
     for fact, _ in allegations:
         by_document[G.nodes[fact].get("document", "")].append(fact)
     total: int | None = None
+    stating: set[str] = set()  # the facts whose sentences give the number
     for document_facts in by_document.values():
         counted = {
             f: G.nodes[f]["count"] for f in document_facts if G.nodes[f].get("count") is not None
         }
         total = (total or 0) + (sum(counted.values()) if counted else len(set(document_facts)))
+        stating.update(counted or document_facts)
+    makers = sorted(
+        {
+            maker
+            for maker, _, fact, data in G.edges(keys=True, data=True)
+            if data.get("kind") == "alleged against" and fact in stating
+        }
+    )
+    made_by = "made by " + ", ".join(str(G.nodes[m].get("label", m)) for m in makers[:3])
     stages.append(
         FunnelStage(
             *FUNNEL_STAGES[0],
             total,
             {},
-            tuple(_fact_record(G, fact, about) for fact, about in allegations),
+            tuple(
+                _fact_record(G, fact, about, counted=fact in stating)
+                for fact, about in allegations
+            ),
+            detail=made_by if makers else "",
         )
     )
 
@@ -980,6 +1054,8 @@ def accountability_funnel(G: nx.MultiDiGraph, organisation: str) -> Funnel:
                     "count": node.get("count") if node.get("type") != "Person" else 1,
                     "about": member,
                     **{k: data.get(k, "") for k in _EVIDENCE_KEYS},
+                    # a person counts 1 here; a group's number is in its count sentence
+                    "counted": node.get("type") == "Person" or not node.get("count_sentence"),
                 }
             )
         if node.get("count_sentence"):
@@ -995,6 +1071,7 @@ def accountability_funnel(G: nx.MultiDiGraph, organisation: str) -> Funnel:
                     "document": node["count_sentence"].split("#", 1)[0],
                     "sentence": node["count_sentence"],
                     **_offsets(node["count_sentence"]),
+                    "counted": True,
                 }
             )
     stages.append(FunnelStage(*FUNNEL_STAGES[1], _sum(people), {}, tuple(records)))
@@ -1013,7 +1090,11 @@ def accountability_funnel(G: nx.MultiDiGraph, organisation: str) -> Funnel:
     ]
     none_imposed = with_notation([_NO_SANCTION])
     stages.append(_outcome_stage(G, *FUNNEL_STAGES[2], with_notation(_CASE_TO_ANSWER), []))
-    stages.append(_outcome_stage(G, *FUNNEL_STAGES[3], with_notation(_PROVEN), []))
+    stages.append(
+        _outcome_stage(
+            G, *FUNNEL_STAGES[3], with_notation(_PROVEN | _NOT_PROVEN), [], _NOT_PROVEN
+        )
+    )
     stages.append(_outcome_stage(G, *FUNNEL_STAGES[4], sanctions, none_imposed))
     stages.append(_outcome_stage(G, *FUNNEL_STAGES[5], with_notation(_DISMISSALS), none_imposed))
     return Funnel(org, str(G.nodes[org].get("label", org)), tuple(members), tuple(stages))

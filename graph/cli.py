@@ -537,25 +537,44 @@ def funnel(
         return
     console = _stdout()
     title = f"Accountability funnel: {result.label}"
-    table = Table("stage", "count", "by type", "facts", title=title, title_justify="left")
+    table = Table("stage", "count", "detail", "facts", title=title, title_justify="left")
     for stage in result.stages:
         table.add_row(
             stage.label,
-            "unknown" if stage.count is None else f"{stage.count:,}",
+            _stage_count(stage),
             Text(
                 ", ".join(
-                    f"{name} {'unknown' if n is None else n}" for name, n in stage.breakdown.items()
+                    [
+                        *([stage.detail] if stage.detail else []),
+                        *(
+                            f"{name} {'unknown' if n is None else n}"
+                            for name, n in stage.breakdown.items()
+                        ),
+                    ]
                 )
             ),
             str(len({fact["fact"] or fact["sentence"] for fact in stage.facts})),
         )
     console.print(table)
     for stage in result.stages:
-        sentences = sorted({(f["char_begin"], f["evidence"]) for f in stage.facts if f["evidence"]})
-        if sentences:
-            console.print(Text(f"{stage.label}:", style="bold"))
-            for _, sentence in sentences:
-                console.print(Text(f"  - {sentence}"))
+        cited = stage.cited
+        others = sorted(
+            {(f["char_begin"], f["evidence"]) for f in stage.facts if f["evidence"]}
+            - {(f["char_begin"], f["evidence"]) for f in stage.facts if f["counted"]}
+        )
+        if cited or others:
+            console.print(Text(f"{stage.label}: {_stage_count(stage)}", style="bold"))
+            for sentence in cited:
+                console.print(Text(f"  stated in: {sentence}"))
+            for _, sentence in others:
+                console.print(Text(f"  also: {sentence}"))
+
+
+def _stage_count(stage: Any) -> str:
+    """``"14"``, ``"0 of 1"`` (proven of decided) or ``"unknown"``."""
+    if stage.count is None:
+        return "unknown"
+    return f"{stage.count:,}" + (f" of {stage.out_of:,}" if stage.out_of is not None else "")
 
 
 @app.command()

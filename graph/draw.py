@@ -336,12 +336,23 @@ def _breakdown_text(stage: Any) -> str:
     """``"5 misconduct, 3 gross misconduct"`` from a stage's breakdown by outcome type.
 
     Each outcome type is named by its preferred label, less the words all of them share at the
-    start ("Case to answer for ...").
+    start ("Case to answer for ..."); a range is named by its ends ("management action to final
+    written warning"). One outcome type alone is named only when it is a range or the stage
+    counts it apart ("0 of 1 (1 not proven)"); the allegations stage gives who made them.
     """
-    if len(stage.breakdown) < 2:
-        return ""
+    if stage.detail:
+        return stage.detail
     names = {fact["notation"]: fact["label"] or fact["notation"] for fact in stage.facts}
-    words = [names.get(notation, notation).split() for notation in stage.breakdown]
+    words = [
+        " to ".join(names.get(end, end) for end in notation.split(" to ")).split()
+        for notation in stage.breakdown
+    ]
+    if len(stage.breakdown) == 1:
+        ((notation, count),) = stage.breakdown.items()
+        name = " ".join(words[0]).lower()
+        if " to " in notation:
+            return name
+        return f"{count} {name}" if stage.out_of is not None and count is not None else ""
     shared = 0
     while all(len(w) > shared + 1 for w in words) and len({w[shared].lower() for w in words}) == 1:
         shared += 1
@@ -393,7 +404,8 @@ def draw_funnel(result: Funnel, ax: Axes | None = None) -> Axes:
             text = "unknown" + (f" ({detail})" if detail else "")
             style = "italic"
         else:
-            text = f"{stage.count:,}" + (f" ({detail})" if detail else "")
+            of = f" of {stage.out_of:,}" if stage.out_of is not None else ""
+            text = f"{stage.count:,}{of}" + (f" ({detail})" if detail else "")
             style = "normal"
         ax.text(
             (stage.count or 0) + widest * 0.01,

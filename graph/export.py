@@ -51,6 +51,7 @@ NODE_COLUMNS = (
     "label",
     "alt_labels",
     "count",
+    "range_count",
     "outcomes",
     "statements",
     "notation",
@@ -78,7 +79,7 @@ EDGE_COLUMNS = (
 )
 
 #: Attributes that are integers; all others are strings.
-INT_COLUMNS = frozenset({"count", "statements", "char_begin", "char_end"})
+INT_COLUMNS = frozenset({"count", "range_count", "statements", "char_begin", "char_end"})
 
 _SEPARATOR = "; "
 

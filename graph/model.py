@@ -155,11 +155,16 @@ class Allegation(Fact):
 
 @dataclass(frozen=True, kw_only=True)
 class Outcome(Fact):
-    """A finding, sanction or response; ``type`` is a slug of the outcome scheme."""
+    """A finding, sanction or response; ``type`` is a slug of the outcome scheme.
+
+    ``range_count`` is for an end of a range ("five officers received sanctions ranging from A to
+    B"): how many received one outcome of the range, shared by both ends and counted once.
+    """
 
     type: str
     applies_to: tuple[Mention, ...]
     count: int | None = None
+    range_count: int | None = None
     decided_by: tuple[Mention, ...] = ()
     detail: str | None = None
     concerns: Allegation | None = None

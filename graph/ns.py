@@ -138,6 +138,11 @@ class CG(DefinedNamespace):
     quote: URIRef
     """The quoted words, without the quotation marks."""
 
+    rangeCount: URIRef
+    """For an outcome at one end of a range ('five officers received sanctions ranging from
+    management action to a final written warning'): how many people received one outcome of the
+    range. Both ends carry it; it counts those people once, never once per end."""
+
     role: URIRef
     """The role, title or rank as the text words it ('director-general', 'solicitor'), on a
     membership and, as a shortcut, on its member. A literal, unlike the org:role object property

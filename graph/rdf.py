@@ -121,6 +121,8 @@ def _fact_iri(base: str, doc_id: str, fact: Fact, arg_keys: tuple[str, ...]) -> 
             fact.extractor,
         )
     )
+    if getattr(fact, "range_count", None) is not None:  # only then: other IRIs stay as they were
+        content += repr(fact.range_count)
     digest = hashlib.sha1(content.encode()).hexdigest()[:12]
     return f"<{base}fact/{doc_id}/{kind}-{digest}>"
 
@@ -239,6 +241,8 @@ def document_ntriples(
                 triple(node, _cg("decidedBy"), ent(m))
             if fact.count is not None:
                 triple(node, _cg("count"), _integer(fact.count))
+            if fact.range_count is not None:
+                triple(node, _cg("rangeCount"), _integer(fact.range_count))
             if fact.detail:
                 triple(node, _cg("detail"), _literal(fact.detail))
         elif isinstance(fact, Statement):

@@ -360,26 +360,42 @@ def test_analysis_funnel_stage_notations_exist_in_scheme():
 # -- the seed document ----------------------------------------------------------------------------
 
 
+@pytest.mark.issue(15)
 def test_analysis_seed_funnel_south_yorkshire_police(seed_store):
+    """The seed's funnel reads like the article: 265 allegations (51 complainants), 47
+    investigated, 14 cases to answer (8 + 6), 1 hearing not proven, 5 sanctioned (management
+    action to final written warning), 0 dismissed; each stage cites the sentence of its number."""
     result = funnel(seed_store, "South Yorkshire Police")
     assert result.organisation == SYP
     allegations = result.stage("allegations")
     assert allegations.count == 265
-    assert any("265 separate allegations" in fact["evidence"] for fact in allegations.facts)
+    assert allegations.detail == "made by 51 complainants"
+    assert len(allegations.cited) == 1 and "265 separate allegations" in allegations.cited[0]
     investigated = result.stage("investigated")
     assert investigated.count == 47
-    assert any("47 officers investigated" in fact["evidence"] for fact in investigated.facts)
+    # the sentence that states 47, not another sentence about the same officers
+    assert investigated.cited == [
+        "Of the 47 officers investigated, eight were found to have a case to answer for "
+        "misconduct and six had a case to answer for gross misconduct."
+    ]
     cases = result.stage("case-to-answer")
     assert cases.count == 14
     assert cases.breakdown == {"case-to-answer-gross-misconduct": 6, "case-to-answer-misconduct": 8}
-    assert result.stage("proven").count is None  # the article states no proven finding
+    assert cases.cited == investigated.cited
+    proven = result.stage("proven")
+    assert (proven.count, proven.out_of, proven.breakdown) == (0, 1, {"not-proven": 1})
+    assert len(proven.cited) == 1 and "found not proven" in proven.cited[0]
     sanctions = result.stage("sanctions")
-    assert sanctions.facts  # sanctions are stated ("ranging from management action up to a ...")
-    assert {fact["notation"] for fact in sanctions.facts} >= {"final-written-warning"}
-    assert sanctions.count is None  # ... but not counted on the facts: unknown, not invented
+    assert sanctions.count == 5  # "Five of these officers", counted once for the two ends
+    assert sanctions.breakdown == {"management-action to final-written-warning": 5}
+    assert {fact["notation"] for fact in sanctions.facts} == {
+        "management-action",
+        "final-written-warning",
+    }
+    assert len(sanctions.cited) == 1 and sanctions.cited[0].startswith("Five of these officers")
     dismissals = result.stage("dismissals")
     assert dismissals.count == 0
-    assert any("lost their job" in fact["evidence"] for fact in dismissals.facts)
+    assert any("lost their job" in sentence for sentence in dismissals.cited)
     texts = _document_texts(seed_store)
     for stage in result.stages:
         for fact in stage.facts:
@@ -539,14 +555,17 @@ def test_analysis_cli_funnel_table_and_json(seed_store):
     assert rows["Allegations"] == "265"
     assert rows["People investigated"] == "47"
     assert rows["Cases to answer"] == "14"
-    assert rows["Proven"] == "unknown"
+    assert rows["Proven"] == "0 of 1"
+    assert rows["Sanctions"] == "5"
     assert rows["Dismissals"] == "0"
     assert "no officers lost their job" in table.stdout
+    assert "People investigated: 47\n  stated in: Of the 47 officers investigated" in table.stdout
     as_json = runner.invoke(app, ["funnel", "SYP", "--json", "--store", str(seed_store.path)])
     assert as_json.exit_code == 0, as_json.output
     document = json.loads(as_json.stdout)
     assert document["label"] == "South Yorkshire Police"
-    assert [s["count"] for s in document["stages"]][:3] == [265, 47, 14]
+    assert [s["count"] for s in document["stages"]] == [265, 47, 14, 0, 5, 0]
+    assert document["stages"][3]["out_of"] == 1
     assert "Example:" in runner.invoke(app, ["funnel", "--help"]).stdout
 
 
@@ -576,3 +595,31 @@ def test_analysis_funnel_counts_a_restated_outcome_once(nlp):
         stages = {s.name: s for s in funnel(store, "Westshire Police").stages}
     assert stages["dismissals"].count == 2
     assert len(stages["dismissals"].facts) >= 2  # both reports stay listed as evidence
+
+
+@pytest.mark.issue(15)
+def test_analysis_funnel_range_and_not_proven(nlp):
+    """A count stated for a group reaches the sanctions stage when its outcomes are the two ends
+    of a range, counted once; a not-proven finding counts 0 of its cases in "Proven"."""
+    from graph.analysis import funnel
+    from graph.model import SourceDocument
+    from graph.pipeline import build_documents
+    from graph.store import CaseStore
+
+    text = (
+        "Twelve officers of the Eastmoor Prison Service were investigated after complaints "
+        "from prisoners.\n"
+        "Three of the officers received sanctions ranging from a written warning to a final "
+        "written warning.\n"
+        "Two other officers faced a misconduct hearing, which found the allegations not proven.\n"
+    )
+    doc = SourceDocument(doc_id="eastmoor", text=text, title="t", source="t")
+    with CaseStore.open(None) as store:
+        build_documents([doc], store, nlp)
+        result = funnel(store, "Eastmoor Prison Service")
+    sanctions = result.stage("sanctions")
+    assert sanctions.count == 3
+    assert sanctions.breakdown == {"written-warning to final-written-warning": 3}
+    assert sanctions.cited == [text.splitlines()[1]]
+    proven = result.stage("proven")
+    assert (proven.count, proven.out_of) == (0, 2)

@@ -408,7 +408,7 @@ def test_draw_funnel_seed_bars_and_labels(seed_store):
     ax = draw_funnel(result)
     bars = ax.containers[0]
     assert len(bars) == 6
-    assert [bar.get_width() for bar in bars] == [265, 47, 14, 0, 0, 0]
+    assert [bar.get_width() for bar in bars] == [265, 47, 14, 0, 5, 0]
     assert [t.get_text() for t in ax.get_yticklabels()] == [
         "Allegations",
         "People investigated",
@@ -418,14 +418,11 @@ def test_draw_funnel_seed_bars_and_labels(seed_store):
         "Dismissals",
     ]
     counts = _texts(ax, "count:")
-    assert counts["allegations"] == "265"
+    assert counts["allegations"] == "265 (made by 51 complainants)"
     assert counts["investigated"] == "47"
     assert counts["case-to-answer"] == "14 (6 gross misconduct, 8 misconduct)"
-    assert counts["proven"] == "unknown"
-    assert (
-        counts["sanctions"].startswith("unknown (")
-        and "final written warning" in counts["sanctions"]
-    )
+    assert counts["proven"] == "0 of 1 (1 not proven)"
+    assert counts["sanctions"] == "5 (management action to final written warning)"
     assert counts["dismissals"] == "0"
     assert ax.get_title() == "Accountability funnel: South Yorkshire Police"
     assert ax.yaxis_inverted()  # allegations on top
@@ -438,7 +435,7 @@ def test_draw_funnel_store_files(seed_store, tmp_path):
     with Image.open(png) as image:
         assert image.size == (9 * 120, round(4.5 * 120))
     texts = _svg_texts(draw_funnel_store(seed_store, "SYP", tmp_path / "funnel.svg").read_text())
-    for text in ("Accountability funnel: South Yorkshire Police", "265", "unknown", "Dismissals"):
+    for text in ("Accountability funnel: South Yorkshire Police", "265", "0 of 1", "Dismissals"):
         assert text in texts
 
 

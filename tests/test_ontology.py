@@ -51,6 +51,7 @@ OBJECT_PROPERTIES = {
 DATATYPE_PROPERTIES = {
     "role",
     "count",
+    "rangeCount",
     "detail",
     "quote",
     "confidence",

@@ -6,7 +6,8 @@ alike: "were dismissed", "X dismissed Y", "the dismissal of Y"). Then, from the 
 - applies-to: the passive subject or active object of the outcome verb, else the clause subject;
   a bare number subject ("three were found ...") refers to the group counted nearby;
 - count: digits or number words on that subject ("three", "Two of these guards", "Another");
-  none inside a range ("penalties ranging from A to B" gives A and B, neither counted);
+  none inside a range ("five got penalties ranging from A to B" gives A and B, neither counted:
+  the five is their shared ``range_count``);
 - decided-by: the "by" agent, or the active subject of a deciding verb;
 - negation: "no manager lost their job" is ``no-sanction``; other negated outcomes are dropped,
   and so are outcomes that the same clause reverses ("convictions ... were quashed").
@@ -476,8 +477,9 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             slug, count = "no-sanction", None
         elif slug == "dismissal" and span[0].lemma_ == "lose":
             continue  # losing a job is only an outcome when negated ("no officer lost ...")
+        range_count = None
         if _in_range(span):
-            count = None
+            range_count, count = count, None  # shared by both ends, not each end's own count
         if target is None:
             continue
         if slug == "criticised" and not _official_criticism(verb, decided):
@@ -496,6 +498,7 @@ def find_outcomes(doc: Doc, index: MentionIndex, skip=()) -> Iterator[Outcome]:
             type=slug,
             applies_to=targets,
             count=count,
+            range_count=range_count,
             decided_by=(decided,) if decided is not None else (),
             evidence=evidence,
             extractor=f"outcome-phrase:{slug}",
