@@ -791,7 +791,9 @@ class FunnelStage:
     @property
     def cited(self) -> list[str]:
         """The sentences that state the stage's numbers, in document order, each once."""
-        cited = {(f["document"], f["char_begin"], f["evidence"]) for f in self.facts if f["counted"]}
+        cited = {
+            (f["document"], f["char_begin"], f["evidence"]) for f in self.facts if f["counted"]
+        }
         return [evidence for *_, evidence in sorted(cited) if evidence]
 
     def to_json(self) -> dict[str, Any]:
@@ -946,9 +948,7 @@ def _outcome_stage(
         proven = [n for notation, n in totals.items() if notation not in unproven]
         out_of = count
         count = _sum(proven) if proven else 0
-    facts = tuple(
-        _fact_record(G, fact, about, counted=fact in counted) for fact, about in found
-    )
+    facts = tuple(_fact_record(G, fact, about, counted=fact in counted) for fact, about in found)
     return FunnelStage(name, label, count, totals, facts, out_of)
 
 
@@ -1024,8 +1024,7 @@ def accountability_funnel(G: nx.MultiDiGraph, organisation: str) -> Funnel:
             total,
             {},
             tuple(
-                _fact_record(G, fact, about, counted=fact in stating)
-                for fact, about in allegations
+                _fact_record(G, fact, about, counted=fact in stating) for fact, about in allegations
             ),
             detail=made_by if makers else "",
         )
@@ -1091,9 +1090,7 @@ def accountability_funnel(G: nx.MultiDiGraph, organisation: str) -> Funnel:
     none_imposed = with_notation([_NO_SANCTION])
     stages.append(_outcome_stage(G, *FUNNEL_STAGES[2], with_notation(_CASE_TO_ANSWER), []))
     stages.append(
-        _outcome_stage(
-            G, *FUNNEL_STAGES[3], with_notation(_PROVEN | _NOT_PROVEN), [], _NOT_PROVEN
-        )
+        _outcome_stage(G, *FUNNEL_STAGES[3], with_notation(_PROVEN | _NOT_PROVEN), [], _NOT_PROVEN)
     )
     stages.append(_outcome_stage(G, *FUNNEL_STAGES[4], sanctions, none_imposed))
     stages.append(_outcome_stage(G, *FUNNEL_STAGES[5], with_notation(_DISMISSALS), none_imposed))

@@ -47,6 +47,23 @@ class SourceDocument:
     key: str | None = None
     #: The encoding the file was read in (``utf-8`` unless detected otherwise).
     encoding: str = "utf-8"
+    #: For a paged source (PDF): the offset in ``text`` where each page starts, page 1 first.
+    pages: tuple[int, ...] = ()
+    #: For a web page: its byline and publication date (ISO 8601), when the page gives them.
+    author: str | None = None
+    published: str | None = None
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (1-based) holding the character at ``offset``, or None for unpaged text.
+
+        >>> SourceDocument("d", "one\\n\\ntwo", "t", "d.pdf", pages=(0, 5)).page_at(6)
+        2
+        """
+        if not self.pages:
+            return None
+        import bisect
+
+        return bisect.bisect_right(self.pages, offset)
 
 
 @dataclass(frozen=True, order=True)

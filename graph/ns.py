@@ -135,6 +135,10 @@ class CG(DefinedNamespace):
     """The kind of outcome: a skos:Concept of the outcome scheme cgo:scheme, queried by its
     skos:notation."""
 
+    page: URIRef
+    """For a document read from a paged source (PDF): the page, counted from 1, on which the
+    sentence starts."""
+
     quote: URIRef
     """The quoted words, without the quotation marks."""
 

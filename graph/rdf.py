@@ -182,6 +182,9 @@ def document_ntriples(
         if iri is None:
             iri = sentence_iris[span] = f"<{d_iri}#char={span.start},{span.end}>"
             span_node(iri, _cg("Sentence"), span)
+            page = doc.page_at(span.start)
+            if page is not None:
+                triple(iri, _cg("page"), _integer(page))
         return iri
 
     entity_iri = {e.key: f"<{base}{e.key}>" for e in resolved.entities}

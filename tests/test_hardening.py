@@ -74,17 +74,18 @@ def test_hardening_folder_names_every_file_it_does_not_build(tmp_path: Path) -> 
     folder = tmp_path / "docs"
     (folder / "sub").mkdir(parents=True)
     (folder / "a.txt").write_text(STORY.format(n=1), encoding="utf-8")
-    (folder / "report.pdf").write_bytes(b"%PDF-1.4 not really")
+    (folder / "report.pages").write_bytes(b"PK\x03\x04 not really")
     (folder / "sub" / "notes.odt").write_bytes(b"PK\x03\x04")
     (folder / ".hidden.txt").write_text("hidden", encoding="utf-8")
     store = tmp_path / "store"
     result = CliRunner().invoke(app, ["build", str(folder), "--store", str(store)])
     assert result.exit_code == 0, result.output
     notes = [line for line in result.stderr.splitlines() if line.startswith("note: Skipped")]
+    documents = ".txt, .md, .html, .htm, .docx, .pdf"
     assert [n.split("'", 2)[1:] for n in notes] == [
         [str(folder / ".hidden.txt"), ": hidden file"],
-        [str(folder / "report.pdf"), ": not a document (.txt, .md, .html, .htm, .docx)"],
-        [str(folder / "sub" / "notes.odt"), ": not a document (.txt, .md, .html, .htm, .docx)"],
+        [str(folder / "report.pages"), f": not a document ({documents})"],
+        [str(folder / "sub" / "notes.odt"), f": not a document ({documents})"],
     ]
     assert stored_ids(store) == ["a"]
 

@@ -131,7 +131,8 @@ BAD_FILES = [
     ("nul.txt", b"Title\n\x00\x01binary", "binary (it contains NUL bytes)"),
     ("controls.txt", bytes(range(1, 9)) * 50 + b"text", "binary (mostly non-text bytes)"),
     ("noise.txt", bytes(range(128, 256)) * 20, "binary (mostly non-text bytes)"),
-    ("report.pdf", b"%PDF-1.4 whatever", "extension '.pdf'"),
+    ("report.odt", b"PK\x03\x04 whatever", "extension '.odt'"),
+    ("report.pdf", b"%PDF-1.4 whatever", "is a damaged PDF file"),
     ("README", b"Title\n", "no extension"),
     ("empty.html", b"<html><head><title>Nothing</title></head><body></body></html>", "no extract"),
 ]
@@ -242,7 +243,7 @@ def test_ingest_folder_with_good_and_bad_files(tmp_path: Path) -> None:
     write(folder / "sub" / "c.html", ARTICLE_HTML)
     write(folder / "sub" / "empty.txt", "")
     write(folder / "binary.txt", b"\x00\x00")
-    write(folder / "notes.pdf", b"%PDF")  # not a document kind: skipped in a folder
+    write(folder / "notes.odt", b"PK")  # not a document kind: skipped in a folder
     write(folder / ".git" / "d.txt", "Hidden folder\n")
     write(folder / ".e.txt", "Hidden file\n")
 
@@ -360,3 +361,144 @@ def test_ingest_word_document_builds(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["build", str(folder), "--store", str(store)])
     assert result.exit_code == 0, result.output
     assert "Stored 2 document(s)" in result.output
+
+
+# -- PDF (issue 15) ----------------------------------------------------------------------------
+
+PDF_PAGES = (
+    (
+        "Eastmoor Police officer dismissed",
+        "An independent panel found that PC Ann Lee of Eastmoor Police had lied to investigators "
+        "about the arrest of a teenager in the town centre, and she was dismissed without notice.",
+    ),
+    (
+        "Response",
+        'The chief constable of Eastmoor Police said: "Officers who lie have no place in this '
+        'force." The watchdog said its investigation had taken eleven months.',
+    ),
+)
+
+
+def make_pdf(path: Path, pages=PDF_PAGES, *, password: str | None = None) -> Path:
+    """A text PDF, one page per (heading, paragraph), written by fpdf2 with a core font: the
+    paragraph is wrapped by the layout, as in a real report."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    for heading, paragraph in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 8, heading)
+        pdf.ln(4)
+        pdf.multi_cell(0, 8, paragraph)
+    if password is not None:
+        pdf.set_encryption(owner_password="owner", user_password=password)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.issue(15)
+def test_ingest_reads_a_pdf_page_by_page(tmp_path: Path) -> None:
+    document = read_document(make_pdf(tmp_path / "Lee report.pdf"))
+    assert document.doc_id == "lee-report"
+    assert document.title == "Eastmoor Police officer dismissed"
+    assert len(document.pages) == 2 and document.pages[0] == 0
+    first, second = document.text[: document.pages[1]], document.text[document.pages[1] :]
+    # the layout's line wraps are undone: each paragraph is one line again
+    assert PDF_PAGES[0][1] in first and PDF_PAGES[1][1] in second
+    assert second.startswith("Response\n")
+    at = document.text.index("The watchdog said")
+    assert document.page_at(at) == 2 and document.page_at(0) == 1
+
+
+@pytest.mark.issue(15)
+def test_ingest_pdf_builds_with_page_provenance(tmp_path: Path) -> None:
+    """Every sentence of a PDF has its page; a fact cites a sentence on the right page, and the
+    offsets still point into the stored text."""
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+    from graph.store import CaseStore
+
+    make_pdf(tmp_path / "lee.pdf")
+    store = tmp_path / "s"
+    result = CliRunner().invoke(app, ["build", str(tmp_path / "lee.pdf"), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    query = """
+    SELECT ?text ?page ?begin ?end ?doc WHERE {
+      ?s a cg:Sentence ; cg:page ?page ; nif:anchorOf ?text ; nif:beginIndex ?begin ;
+         nif:endIndex ?end ; nif:referenceContext/nif:isString ?doc .
+    } ORDER BY ?begin"""
+    with CaseStore.open(store) as case_store:
+        rows = [
+            (str(r["text"].value), int(r["page"].value), int(r["begin"].value), int(r["end"].value))
+            for r in case_store.query(query)
+        ]
+        text = str(next(iter(case_store.query(query)))["doc"].value)
+        pages = {
+            str(r["text"].value): int(r["page"].value)
+            for r in case_store.query(
+                "SELECT ?text ?page WHERE { ?f a cg:Outcome ; prov:wasDerivedFrom ?s . "
+                "?s cg:page ?page ; nif:anchorOf ?text }"
+            )
+        }
+    assert rows and {page for _, page, _, _ in rows} == {1, 2}
+    for sentence, page, begin, end in rows:
+        assert text[begin:end] == sentence
+        assert page == (1 if begin < text.index("Response") else 2)
+    # the dismissal is stated on page 1
+    assert any("dismissed without notice" in s and p == 1 for s, p in pages.items()), pages
+
+
+@pytest.mark.issue(15)
+def test_ingest_encrypted_pdf_is_one_line(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "locked.pdf", password="secret")
+    with pytest.raises(IngestError) as caught:
+        read_document(path)
+    message = str(caught.value)
+    assert message.startswith(f"Document '{path}' is an encrypted PDF") and "\n" not in message
+
+
+@pytest.mark.issue(15)
+def test_ingest_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
+    """A PDF of page images (a scan) has no text layer: refused, saying that it needs OCR."""
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (800, 300), "white")
+    ImageDraw.Draw(image).text((20, 20), "PC Ann Lee was dismissed", fill="black")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(image, x=10, y=10, w=180)
+    path = tmp_path / "scan.pdf"
+    pdf.output(str(path))
+    with pytest.raises(IngestError) as caught:
+        read_document(path)
+    assert str(caught.value) == (
+        f"Document '{path}' is a PDF with no text layer (a scanned PDF needs OCR first)"
+    )
+
+
+@pytest.mark.issue(15)
+@pytest.mark.parametrize(
+    ("cut", "reason"),
+    [(0.5, "is a damaged PDF file"), (None, "is not a PDF file (no %PDF- header)")],
+)
+def test_ingest_corrupt_pdf_is_one_line(tmp_path: Path, cut: float | None, reason: str) -> None:
+    data = make_pdf(tmp_path / "whole.pdf").read_bytes()
+    data = data[: int(len(data) * cut)] if cut is not None else b"PK\x03\x04" + data[8:]
+    path = write(tmp_path / "bad.pdf", data)
+    with pytest.raises(IngestError) as caught:
+        read_document(path)
+    assert str(caught.value).startswith(f"Document '{path}' {reason}")
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.issue(15)
+def test_ingest_a_bad_pdf_does_not_stop_the_batch(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    make_pdf(folder / "a-good.pdf")
+    make_pdf(folder / "b-locked.pdf", password="secret")
+    items = list(read_documents([folder]))
+    assert [type(item).__name__ for item in items] == ["SourceDocument", "IngestError"]

@@ -52,6 +52,7 @@ DATATYPE_PROPERTIES = {
     "role",
     "count",
     "rangeCount",
+    "page",
     "detail",
     "quote",
     "confidence",
