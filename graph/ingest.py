@@ -45,6 +45,8 @@ __all__ = [
     "EXTENSIONS",
     "MAX_CHARS",
     "expand_paths",
+    "fetch_document",
+    "is_url",
     "read_document",
     "read_documents",
     "slugify",
@@ -110,7 +112,7 @@ def expand_paths(
     Parameters
     ----------
     paths
-        Files and folders.
+        Files, folders and web addresses (``http://``, ``https://``: yielded as given, as str).
     ignored
         When given, a one-line note is appended for each file of a folder that is not read, with
         the reason ("Skipped 'a/report.pdf': not a document (.txt, .md, ...)", "hidden file",
@@ -118,12 +120,17 @@ def expand_paths(
 
     Yields
     ------
-    Path or IngestError
+    Path, str or IngestError
         ``IngestError`` for a missing path, a folder without documents or a sub-folder that
         cannot be listed.
     """
-    seen: set[Path] = set()
+    seen: set[Path | str] = set()
     for given in paths:
+        if is_url(given):
+            if given not in seen:
+                seen.add(given)
+                yield given  # type: ignore[misc]  # an address, read by fetch_document
+            continue
         path = Path(given)
         if path.is_dir():
             found, unreadable = _documents_in(path, ignored)
@@ -212,7 +219,10 @@ def read_documents(
             yield item
             continue
         try:
-            yield read_document(item, max_chars=max_chars)
+            if is_url(item):
+                yield fetch_document(str(item), max_chars=max_chars)
+            else:
+                yield read_document(item, max_chars=max_chars)
         except IngestError as error:
             yield error
 
@@ -264,13 +274,29 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(f"Document '{name}' cannot be read: {error.strerror}") from error
+    key = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    return _document(data, suffix, name, slugify(path.stem), key, max_chars)
+
+
+def _document(
+    data: bytes,
+    suffix: str,
+    name: str,
+    doc_id: str,
+    key: str,
+    max_chars: int,
+    *,
+    charset: str | None = None,
+) -> SourceDocument:
+    """A document from the bytes of a file or a fetched page of kind ``suffix`` (``.txt``,
+    ``.html``, ``.pdf`` ...); ``charset`` is the encoding a web server declared, tried first."""
     pages: tuple[int, ...] = ()
     if suffix == ".docx":
         text, encoding = _from_docx(data, name, max_chars), "utf-8"
     elif suffix == ".pdf":
         (text, pages), encoding = _from_pdf(data, name, max_chars), "utf-8"
     else:
-        text, encoding = _decode(data, name)
+        text, encoding = _decode(data, name, charset)
     text = text.replace("\r\n", "\n")
     if not text.strip():
         raise IngestError(f"Document '{name}' is empty")
@@ -279,20 +305,126 @@ def read_document(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -
             f"Document '{name}' has {len(text):,} characters, over the limit of {max_chars:,} "
             "(raise it with --max-chars)"
         )
+    author = published = None
     if suffix in _HTML:
-        title, text = _from_html(text, name)
+        title, text, author, published = _from_html(text, name)
     else:
         title = _first_line(text, markdown=suffix == ".md")
-    key = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
     return SourceDocument(
-        doc_id=slugify(path.stem),
+        doc_id=doc_id,
         text=text,
         title=title,
         source=name,
         key=key,
         encoding=encoding,
         pages=pages,
+        author=author,
+        published=published,
     )
+
+
+def is_url(given: str | os.PathLike[str]) -> bool:
+    """True for an ``http://`` or ``https://`` address (read by :func:`fetch_document`).
+
+    >>> is_url("https://example.org/news/officer-dismissed"), is_url("news/a.txt")
+    (True, False)
+    """
+    return isinstance(given, str) and given.lower().startswith(("http://", "https://"))
+
+
+#: How long a fetch may wait for the server, in seconds.
+FETCH_TIMEOUT = 30.0
+_FETCHED_KINDS = {
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+}
+
+
+def fetch_document(
+    url: str, *, max_chars: int = MAX_CHARS, timeout: float = FETCH_TIMEOUT
+) -> SourceDocument:
+    """Fetch a web page, a PDF or a text file by its address and read it as a document.
+
+    The kind comes from the server's ``Content-Type`` (HTML, PDF, plain text, Markdown). An HTML
+    page is read as an HTML file is (trafilatura's main text), and its byline and publication
+    date, when the page gives them, become ``author`` and ``published``. ``source`` is the address
+    as given; ``doc_id`` is the slug of its last path segment (its host when there is none);
+    ``key`` is the SHA-256 of the address.
+
+    Raises
+    ------
+    IngestError
+        One line naming the address: it cannot be fetched (offline, no such host, refused,
+        timed out, an HTTP error status), it is of another kind, over the size limit, or its
+        content cannot be read.
+    """
+    from urllib.parse import urlsplit
+
+    import httpx
+
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise IngestError(f"Document '{url}' is not a web address (no host)")
+    limit = 64 * max_chars
+    try:
+        with (
+            httpx.Client(
+                follow_redirects=True,
+                timeout=timeout,
+                headers={"User-Agent": "casegraph (+https://w3id.org/casegraph)"},
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code >= 400:
+                raise IngestError(
+                    f"Document '{url}' cannot be fetched: HTTP {response.status_code} "
+                    f"{response.reason_phrase}"
+                )
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise IngestError(
+                        f"Document '{url}' has over {limit:,} bytes, over the limit of "
+                        f"{max_chars:,} characters (raise it with --max-chars)"
+                    )
+                chunks.append(chunk)
+            content_type = response.headers.get("content-type", "")
+    except httpx.HTTPError as error:
+        reason = str(error).split("\n", 1)[0] or type(error).__name__
+        raise IngestError(
+            f"Document '{url}' cannot be fetched ({reason}): check the address and that this "
+            "machine is online"
+        ) from None
+    mime, _, params = content_type.partition(";")
+    mime = mime.strip().lower()
+    charset = next(
+        (
+            value.strip().strip('"')
+            for key, _, value in (p.partition("=") for p in params.split(";"))
+            if key.strip().lower() == "charset"
+        ),
+        None,
+    )
+    suffix = _FETCHED_KINDS.get(mime) or _url_suffix(parts.path)
+    if suffix is None:
+        raise IngestError(
+            f"Document '{url}' is of type '{mime or 'unknown'}'; expected an HTML page, a PDF "
+            "or plain text"
+        )
+    segments = [s for s in parts.path.split("/") if s]
+    stem = Path(segments[-1]).stem if segments else parts.hostname
+    key = hashlib.sha256(url.encode("utf-8")).hexdigest()
+    return _document(b"".join(chunks), suffix, url, slugify(stem), key, max_chars, charset=charset)
+
+
+def _url_suffix(path: str) -> str | None:
+    """The document kind of an address by its extension (``/a/report.pdf`` -> ``.pdf``)."""
+    suffix = Path(path).suffix.lower()
+    return suffix if suffix in EXTENSIONS and suffix != ".docx" else None
 
 
 #: The XML of a .docx body may be this many times the character limit (markup is verbose); a
@@ -411,7 +543,7 @@ def _unwrap(page: str) -> str:
     return "".join(out) + lines[-1]
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
+def _decode(data: bytes, name: str, charset: str | None = None) -> tuple[str, str]:
     """Decode ``data`` and name its encoding, or say why the file is not text.
 
     UTF-8 first (a byte order mark dropped), UTF-16 with a byte order mark, then the encoding
@@ -420,6 +552,11 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     """
     if not data.strip():
         raise IngestError(f"Document '{name}' is empty")
+    if charset is not None:  # declared by a web server: trusted when it decodes the bytes
+        try:
+            return data.decode(charset).lstrip("\ufeff"), codecs.lookup(charset).name
+        except (LookupError, UnicodeDecodeError):
+            pass
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16").lstrip("\ufeff"), "utf-16"
@@ -470,8 +607,10 @@ def _first_line(text: str, *, markdown: bool = False) -> str:
     return ""
 
 
-def _from_html(html: str, name: str) -> tuple[str, str]:
-    """Return ``(title, text)`` of an HTML page: the title line, a blank line and the main text."""
+def _from_html(html: str, name: str) -> tuple[str, str, str | None, str | None]:
+    """Return ``(title, text, author, published)`` of an HTML page: the text is the title line, a
+    blank line and the main text; the byline and the publication date (ISO 8601) are None when
+    the page does not give them."""
     import trafilatura  # about 0.15 s to import: only paid when a build reads HTML
 
     body = trafilatura.extract(
@@ -487,9 +626,13 @@ def _from_html(html: str, name: str) -> tuple[str, str]:
     body = body.replace("\r\n", "\n").strip("\n")
     metadata = trafilatura.extract_metadata(html)
     title = " ".join((metadata.title or "").split()) if metadata is not None else ""
+    author = " ".join((metadata.author or "").split()) or None if metadata is not None else None
+    published = metadata.date if metadata is not None else None
+    if published is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        published = None  # an xsd:date or nothing
     first, _, rest = body.partition("\n")
     if not title:
-        return first.strip(), body
+        return first.strip(), body, author, published
     if first.strip() == title:  # trafilatura keeps the <h1>: do not repeat the title
         body = rest.lstrip("\n")
-    return title, f"{title}\n\n{body}" if body.strip() else title
+    return title, f"{title}\n\n{body}" if body.strip() else title, author, published

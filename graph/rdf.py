@@ -53,6 +53,8 @@ _LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 _ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
 _TITLE = "<http://purl.org/dc/terms/title>"
 _SOURCE = "<http://purl.org/dc/terms/source>"
+_CREATOR = "<http://purl.org/dc/terms/creator>"
+_ISSUED = "<http://purl.org/dc/terms/issued>"
 _DERIVED_FROM = f"<{_PROV}wasDerivedFrom>"
 _IS_STRING = f"<{_NIF}isString>"
 _BEGIN = f"<{_NIF}beginIndex>"
@@ -169,6 +171,10 @@ def document_ntriples(
     triple(d, _IS_STRING, _literal(text))
     triple(d, _TITLE, _literal(doc.title))
     triple(d, _SOURCE, _literal(doc.source))
+    if doc.author:
+        triple(d, _CREATOR, _literal(doc.author))
+    if doc.published:
+        triple(d, _ISSUED, f"{_literal(doc.published)}^^<{_XSD}date>")
     if content_hash is not None:
         triple(d, _cg("contentHash"), _literal(content_hash))
     if doc.key is not None:

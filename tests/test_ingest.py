@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import IngestError
-from graph.ingest import expand_paths, read_document, read_documents, slugify
+from graph.ingest import expand_paths, fetch_document, read_document, read_documents, slugify
 from graph.model import SourceDocument
 
 ARTICLE_HTML = """<!DOCTYPE html>
@@ -502,3 +502,147 @@ def test_ingest_a_bad_pdf_does_not_stop_the_batch(tmp_path: Path) -> None:
     make_pdf(folder / "b-locked.pdf", password="secret")
     items = list(read_documents([folder]))
     assert [type(item).__name__ for item in items] == ["SourceDocument", "IngestError"]
+
+
+# -- web addresses (issue 15) ------------------------------------------------------------------
+
+ARTICLE_PAGE = """<!doctype html>
+<html><head><title>Eastmoor officer sacked for lying</title>
+<meta name="author" content="Jane Reporter">
+<meta property="article:published_time" content="2024-05-21T10:00:00+00:00">
+</head><body>
+<nav><a href="/">Home</a> | <a href="/news">News</a></nav>
+<article><h1>Eastmoor officer sacked for lying</h1>
+<p>A police officer has been dismissed after a misconduct hearing found she lied to
+investigators about the arrest of a teenager in Eastmoor town centre.</p>
+<p>PC Ann Lee of Eastmoor Police was dismissed without notice on Friday, the force said.
+The Independent Office for Police Conduct had investigated her conduct for eleven months.</p>
+<p>"Officers who lie have no place in this force," the chief constable said.</p>
+</article><footer>Copyright Eastmoor Gazette</footer></body></html>
+"""
+
+
+@pytest.fixture
+def web(tmp_path: Path):
+    """A web server on loopback: ``web(path, content_type, body)`` publishes a page and returns
+    its address; unknown paths answer 404."""
+    import http.server
+    import threading
+
+    pages: dict[str, tuple[str, bytes]] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path not in pages:
+                self.send_error(404, "Not Found")
+                return
+            content_type, body = pages[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def publish(path: str, content_type: str, body: bytes) -> str:
+        pages[path] = (content_type, body)
+        return base + path
+
+    yield publish
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.issue(15)
+def test_ingest_url_builds_with_its_metadata(tmp_path: Path, web) -> None:
+    """`casegraph build http://...` fetches the page (not a file called 'http:/...') and keeps
+    its address, title, byline and publication date on the document."""
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+    from graph.store import CaseStore
+
+    url = web(
+        "/news/2024/eastmoor-officer-sacked.html",
+        "text/html; charset=utf-8",
+        ARTICLE_PAGE.encode(),
+    )
+    store = tmp_path / "s"
+    result = CliRunner().invoke(app, ["build", url, "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "Stored 1 document(s)" in result.output
+    query = """
+    SELECT ?doc ?source ?title ?creator ?issued ?text WHERE {
+      ?doc a cg:Document ; dcterms:source ?source ; dcterms:title ?title ;
+           dcterms:creator ?creator ; dcterms:issued ?issued ; nif:isString ?text .
+    }"""
+    with CaseStore.open(store) as case_store:
+        (row,) = list(case_store.query(query))
+        dismissed = list(
+            case_store.query(
+                "SELECT ?s WHERE { ?o cg:outcomeType cgo:dismissal ; prov:wasDerivedFrom ?s }"
+            )
+        )
+    assert row["doc"].value.endswith("/doc/eastmoor-officer-sacked")
+    assert row["source"].value == url
+    assert row["title"].value == "Eastmoor officer sacked for lying"
+    assert row["creator"].value == "Jane Reporter"
+    assert (row["issued"].value, row["issued"].datatype.value) == (
+        "2024-05-21",
+        "http://www.w3.org/2001/XMLSchema#date",
+    )
+    assert "PC Ann Lee of Eastmoor Police was dismissed" in row["text"].value
+    assert "Copyright" not in row["text"].value  # the page's furniture is left out
+    assert dismissed  # and the story's facts are extracted
+
+
+@pytest.mark.issue(15)
+def test_ingest_url_of_a_pdf_keeps_its_pages(tmp_path: Path, web) -> None:
+    url = web("/reports/lee", "application/pdf", make_pdf(tmp_path / "lee.pdf").read_bytes())
+    document = fetch_document(url)
+    assert (document.doc_id, document.source, len(document.pages)) == ("lee", url, 2)
+    assert document.page_at(document.text.index("The watchdog said")) == 2
+
+
+@pytest.mark.issue(15)
+def test_ingest_url_errors_are_one_line(tmp_path: Path, web) -> None:
+    import socket
+
+    missing = web("/exists", "text/plain", b"x").replace("/exists", "/gone")
+    image = web("/photo", "image/png", b"\x89PNG\r\n\x1a\n")
+    with socket.socket() as probe:  # a port nobody listens on: what an offline machine meets
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/news"
+    cases = [
+        (missing, f"Document '{missing}' cannot be fetched: HTTP 404 Not Found"),
+        (image, f"Document '{image}' is of type 'image/png'; expected an HTML page, a PDF"),
+        (closed, f"Document '{closed}' cannot be fetched ("),
+    ]
+    for url, start in cases:
+        with pytest.raises(IngestError) as caught:
+            fetch_document(url, timeout=5)
+        assert str(caught.value).startswith(start), str(caught.value)
+        assert "\n" not in str(caught.value)
+        if url == closed:
+            assert str(caught.value).endswith("check the address and that this machine is online")
+
+
+@pytest.mark.issue(15)
+def test_ingest_bad_url_does_not_stop_the_batch(tmp_path: Path, web) -> None:
+    good = web(
+        "/a.txt",
+        "text/plain; charset=windows-1252",
+        "Caf\u00e9 report\n\nThe council apologised.\n".encode("cp1252"),
+    )
+    bad = good.replace("/a.txt", "/b.txt")
+    write(tmp_path / "c.txt", "Third\n\nThe force apologised.\n")
+    items = list(read_documents([good, bad, tmp_path / "c.txt", good]))
+    assert [type(i).__name__ for i in items] == ["SourceDocument", "IngestError", "SourceDocument"]
+    assert items[0].text.startswith("Café report") and items[0].encoding == "cp1252"
