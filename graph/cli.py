@@ -11,6 +11,7 @@ the commands that need them, so ``casegraph query`` starts quickly.
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -238,7 +239,11 @@ def build(
         options["name_victims"] = True
     err = _stderr()
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        disable=not sys.stderr.isatty(),  # a bar in a log file is noise: only on a terminal
     ) as bar:
         task = bar.add_task("reading", total=None)
 
@@ -473,41 +478,103 @@ def draw(
 def stats(
     store: StoreOption = DEFAULT_STORE,
     top: Annotated[int, typer.Option(min=0, help="How many central entities to list.")] = 10,
+    fmt: Annotated[QueryFormat, typer.Option("--format", help="Output format.")] = (
+        QueryFormat.table
+    ),
 ) -> None:
     """Count the nodes of each class and list the most central entities.
 
     Example: casegraph stats --top 5
+    Example: casegraph stats --format csv > stats.csv
     """
     from graph.analysis import centrality, class_counts, components, entity_graph  # networkx
 
     with _open_existing(store) as case_store:
         counts = class_counts(case_store)
         graph = entity_graph(case_store)
+    parts = components(graph)
+    ranked = centrality(graph, top=top)
+    summary = (
+        f"Entity graph: {graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges, "
+        f"{len(parts):,} connected parts (largest {len(parts[0]) if parts else 0:,} nodes)"
+    )
+    classes = [(name, count) for name, count in counts.items()]
+    central = [
+        (
+            rank,
+            str(graph.nodes[node].get("label", node)),
+            str(graph.nodes[node].get("type", "")),
+            node,
+            scores["degree"],
+            round(scores["betweenness"], 3),
+            round(scores["pagerank"], 3),
+        )
+        for rank, (node, scores) in enumerate(ranked.items(), start=1)
+    ]
+    central_columns = ("rank", "entity", "type", "iri", "degree", "betweenness", "pagerank")
+    if fmt is QueryFormat.json:
+        document = {
+            "classes": dict(classes),
+            "entity_graph": {
+                "nodes": graph.number_of_nodes(),
+                "edges": graph.number_of_edges(),
+                "connected_parts": len(parts),
+                "largest_part": len(parts[0]) if parts else 0,
+            },
+            "central": [dict(zip(central_columns, row, strict=True)) for row in central],
+        }
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    if fmt is not QueryFormat.table:
+        _write_tables(
+            fmt,
+            [
+                ("Nodes by class", ("class", "count"), classes),
+                ("Most central entities (by PageRank)", central_columns, central),
+            ],
+        )
+        return
     console = _stdout()
     table = Table("class", "count", title="Nodes by class", title_justify="left")
-    for name, count in counts.items():
+    for name, count in classes:
         table.add_row(name, f"{count:,}")
     console.print(table)
-    parts = components(graph)
-    console.print(
-        f"Entity graph: {graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges, "
-        f"{len(parts):,} connected parts (largest {len(parts[0]) if parts else 0:,} nodes)",
-        markup=False,
-    )
-    ranked = centrality(graph, top=top)
+    console.print(summary, markup=False)
     columns = ("rank", "entity", "type", "degree", "betweenness", "pagerank")
-    central = Table(*columns, title="Most central entities (by PageRank)", title_justify="left")
-    for rank, (node, scores) in enumerate(ranked.items(), start=1):
-        data = graph.nodes[node]
-        central.add_row(
-            str(rank),
-            Text(str(data.get("label", node))),
-            str(data.get("type", "")),
-            str(scores["degree"]),
-            f"{scores['betweenness']:.3f}",
-            f"{scores['pagerank']:.3f}",
+    shown = Table(*columns, title="Most central entities (by PageRank)", title_justify="left")
+    for rank, label, kind, _, degree, betweenness, pagerank in central:
+        shown.add_row(
+            str(rank), Text(label), kind, str(degree), f"{betweenness:.3f}", f"{pagerank:.3f}"
         )
-    console.print(central)
+    console.print(shown)
+
+
+def _write_tables(
+    fmt: QueryFormat, tables: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]
+) -> None:
+    """Write titled tables as CSV, TSV or Markdown: each cell whole, one row a line.
+
+    CSV and TSV give a ``# title`` line before each table (as ``ask`` does); TSV cells have their
+    tabs and line breaks made spaces; Markdown gives a ``## title`` heading and a pipe table.
+    """
+    import csv
+    import io
+
+    for index, (title, columns, rows) in enumerate(tables):
+        cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+        if fmt is QueryFormat.markdown:
+            result = QueryResult(columns=list(columns), rows=[tuple(row) for row in cells])
+            gap = "\n" if index else ""
+            typer.echo(f"{gap}## {title}\n\n{format_result(result, 'markdown')}", nl=False)
+            continue
+        typer.echo(f"# {title}")
+        if fmt is QueryFormat.csv:
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\n").writerows([list(columns), *cells])
+            typer.echo(out.getvalue(), nl=False)
+        else:  # tsv
+            for row in [list(columns), *cells]:
+                typer.echo("\t".join(" ".join(cell.split()) for cell in row))
 
 
 @app.command()
@@ -517,7 +584,12 @@ def funnel(
         str, typer.Argument(metavar="ORG", help="Organisation: label, other name or IRI.")
     ],
     store: StoreOption = DEFAULT_STORE,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the funnel as JSON.")] = False,
+    fmt: Annotated[QueryFormat, typer.Option("--format", help="Output format.")] = (
+        QueryFormat.table
+    ),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the funnel as JSON (same as --format json).")
+    ] = False,
 ) -> None:
     """Print the accountability funnel of an organisation: allegations down to dismissals.
 
@@ -525,15 +597,34 @@ def funnel(
     sources give no number. Every stage lists the sentences it was counted from.
 
     Example: casegraph funnel "Westshire Police"
+    Example: casegraph funnel "Westshire Police" --format csv > funnel.csv
     """
-    import json
-
     from graph.analysis import funnel as accountability  # networkx
 
     with _open_existing(store) as case_store:
         result = accountability(case_store, organisation)
-    if as_json:
+    if as_json or fmt is QueryFormat.json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    if fmt is not QueryFormat.table:
+        rows = [
+            (
+                stage.name,
+                stage.label,
+                stage.count,
+                stage.out_of,
+                "; ".join(
+                    [
+                        *([stage.detail] if stage.detail else []),
+                        *(f"{name} {n}" for name, n in stage.breakdown.items()),
+                    ]
+                ),
+                " | ".join(stage.cited),
+            )
+            for stage in result.stages
+        ]
+        columns = ("stage", "label", "count", "out_of", "detail", "stated_in")
+        _write_tables(fmt, [(f"Accountability funnel: {result.label}", columns, rows)])
         return
     console = _stdout()
     title = f"Accountability funnel: {result.label}"
@@ -610,8 +701,6 @@ def evaluate(
     Example: casegraph evaluate ../shared/eval/dev --misses
     Example: casegraph evaluate --conll04 ../shared/eval/conll04/dev.jsonl
     """
-    import json
-
     from graph import evaluate as ev
 
     if (gold_dir is None) == (conll04 is None):

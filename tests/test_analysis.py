@@ -623,3 +623,53 @@ def test_analysis_funnel_range_and_not_proven(nlp):
     assert sanctions.cited == [text.splitlines()[1]]
     proven = result.stage("proven")
     assert (proven.count, proven.out_of) == (0, 2)
+
+
+@pytest.mark.issue(15)
+def test_analysis_cli_funnel_and_stats_formats(seed_store):
+    """`funnel` and `stats` write CSV, TSV, Markdown and JSON whole: one row a line, every cell
+    (a cited sentence too) unshortened; the seed's funnel counts can be read back."""
+    import csv
+    import io
+
+    runner = CliRunner()
+    store = str(seed_store.path)
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, [*args, "--store", store])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    lines = run("funnel", "SYP", "--format", "csv").splitlines()
+    assert lines[0] == "# Accountability funnel: South Yorkshire Police"
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    assert [(r["stage"], r["count"], r["out_of"]) for r in rows] == [
+        ("allegations", "265", ""),
+        ("investigated", "47", ""),
+        ("case-to-answer", "14", ""),
+        ("proven", "0", "1"),
+        ("sanctions", "5", ""),
+        ("dismissals", "0", ""),
+    ]
+    assert rows[1]["stated_in"].startswith("Of the 47 officers investigated")
+    assert rows[1]["stated_in"].endswith("case to answer for gross misconduct.")  # not shortened
+    tsv = run("funnel", "SYP", "--format", "tsv").splitlines()
+    assert tsv[1].split("\t") == ["stage", "label", "count", "out_of", "detail", "stated_in"]
+    assert tsv[3].split("\t")[:3] == ["investigated", "People investigated", "47"]
+    markdown = run("funnel", "SYP", "--format", "markdown")
+    assert markdown.startswith("## Accountability funnel: South Yorkshire Police\n\n| stage |")
+    assert "| sanctions | Sanctions | 5 |" in markdown
+    funnel_json = json.loads(run("funnel", "SYP", "--format", "json"))
+    assert [s["count"] for s in funnel_json["stages"]] == [265, 47, 14, 0, 5, 0]
+
+    stats_csv = run("stats", "--top", "3", "--format", "csv").splitlines()
+    assert stats_csv[:2] == ["# Nodes by class", "class,count"]
+    central_at = stats_csv.index("# Most central entities (by PageRank)")
+    assert stats_csv[central_at + 1] == "rank,entity,type,iri,degree,betweenness,pagerank"
+    assert len(stats_csv) == central_at + 2 + 3
+    counts = class_counts(seed_store)
+    stats_json = json.loads(run("stats", "--top", "3", "--format", "json"))
+    assert stats_json["classes"] == counts
+    assert [c["rank"] for c in stats_json["central"]] == [1, 2, 3]
+    assert "## Nodes by class" in run("stats", "--format", "markdown")
+    assert run("stats", "--format", "tsv").splitlines()[1] == "class\tcount"

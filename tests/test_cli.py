@@ -352,6 +352,7 @@ def test_cli_build_contract_with_fake_pipeline(
     assert result.exit_code == 1
     assert "error: Document 'c.txt' is empty" in result.stderr.splitlines()
     assert "Stored 2 document(s), 42 triples" in result.stderr
+    assert "━" not in result.stderr and "2/2" not in result.stderr  # no bar off a terminal
 
 
 # -- build (needs the lead's graph.pipeline) ---------------------------------------------------
