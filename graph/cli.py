@@ -163,7 +163,10 @@ FactsOption = Annotated[
 @_reports_errors
 def build(
     paths: Annotated[
-        list[str], typer.Argument(help="Documents (.txt .md .html .htm) or folders of them.")
+        list[str],
+        typer.Argument(
+            help="Documents (.txt .md .html .htm .docx .pdf), folders of them, or web addresses."
+        ),
     ],
     store: StoreOption = DEFAULT_STORE,
     model: Annotated[
@@ -206,6 +209,14 @@ def build(
             "public and central, such as a death in custody).",
         ),
     ] = False,
+    corrections: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE",
+            help="Corrections to apply (default: STORE/corrections.jsonl when it exists; see "
+            "`casegraph correct`).",
+        ),
+    ] = None,
 ) -> None:
     """Read documents, extract their facts and store one named graph per document.
 
@@ -237,6 +248,8 @@ def build(
         options["facts"] = sources
     if name_victims:
         options["name_victims"] = True
+    if corrections is not None:
+        options["corrections"] = corrections
     err = _stderr()
     with Progress(
         TextColumn("{task.description}"),
@@ -263,6 +276,10 @@ def build(
             f"stored as {doc_id!r}",
             err=True,
         )
+    for note in getattr(report, "corrections", ()):
+        typer.echo(f"note: {note}", err=True)
+    if getattr(report, "corrected", 0):
+        typer.echo(f"note: {report.corrected} correction(s) applied", err=True)
     skipped = len(getattr(report, "skipped", ()))
     err.print(
         f"Stored {len(report.documents)} document(s), {report.triples} triples, in {store}"
@@ -817,6 +834,209 @@ def push(
         markup=False,
         soft_wrap=True,
     )
+
+
+# -- corrections ----------------------------------------------------------------------------------
+
+correct_app = typer.Typer(
+    help="Record an editor's decision about the graph in the corrections file (one JSON line "
+    "each); `casegraph build` applies the file on every rebuild.",
+    no_args_is_help=True,
+)
+app.add_typer(correct_app, name="correct")
+
+WhyOption = Annotated[str, typer.Option("--why", help="Why: kept with the correction.")]
+ByOption = Annotated[str | None, typer.Option("--by", help="Who decides (default: the user name).")]
+FileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--file", metavar="FILE", help="Corrections file (default: STORE/corrections.jsonl)."
+    ),
+]
+
+
+def _record(
+    store: str, file: str | None, decision: dict[str, Any], why: str, by: str | None
+) -> None:
+    """Append a decision (with who, when and why) to the corrections file and say so."""
+    import datetime
+    import getpass
+
+    from graph.correct import CORRECTIONS_FILE, append_correction
+
+    when = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
+    decision = {**decision, "by": by or getpass.getuser(), "when": when, "why": why}
+    path = Path(file) if file is not None else Path(store) / CORRECTIONS_FILE
+    correction = append_correction(path, decision)
+    typer.echo(
+        f"Recorded {correction.op} on line {correction.line} of {path}; "
+        "build the documents again to apply it"
+    )
+
+
+def _fact(case_store: CaseStore, fact: str) -> str:
+    """The full IRI of a fact in the store, or a one-line error."""
+    from graph.correct import _expand
+
+    iri = _expand(fact, "Fact", case_store_base())
+    found = case_store.query(
+        "ASK { VALUES ?c { cg:Membership cg:Investigation cg:Allegation cg:Outcome "
+        f"cg:Statement }} <{iri}> a ?c }}"
+    )
+    if not bool(found):
+        raise CasegraphError(f"No fact <{iri}> in the store")
+    return iri
+
+
+def case_store_base() -> str:
+    from graph.rdf import DEFAULT_BASE
+
+    return DEFAULT_BASE
+
+
+def _entity(case_store: CaseStore, name: str) -> tuple[str, str]:
+    """(IRI, label) of the entity a label, other name or IRI names, or a one-line error."""
+    from graph.analysis import entity_graph, find_node
+    from graph.correct import _expand
+
+    graph = entity_graph(case_store, facts=False)
+    if name.startswith(("http://", "https://", "id:")):
+        name = _expand(name, "Entity", case_store_base())
+    node = find_node(graph, name)
+    return node, str(graph.nodes[node].get("label", node))
+
+
+@correct_app.command("drop")
+@_reports_errors
+def correct_drop(
+    fact: Annotated[str, typer.Argument(help="The fact's IRI (full, or id:fact/...).")],
+    why: WhyOption,
+    by: ByOption = None,
+    store: StoreOption = DEFAULT_STORE,
+    file: FileOption = None,
+) -> None:
+    """Drop a wrong fact.
+
+    Example: casegraph correct drop id:fact/seed/outcome-1a2b3c4d5e6f --why "not an outcome"
+    """
+    with _open_existing(store) as case_store:
+        target = _fact(case_store, fact)
+    _record(store, file, {"op": "drop", "target": target}, why, by)
+
+
+@correct_app.command("retype")
+@_reports_errors
+def correct_retype(
+    target: Annotated[str, typer.Argument(help="An outcome's IRI, or an entity (name or IRI).")],
+    kind: Annotated[
+        str,
+        typer.Argument(metavar="TYPE", help="An outcome type, or Organisation|Person|Group|Place."),
+    ],
+    why: WhyOption,
+    by: ByOption = None,
+    store: StoreOption = DEFAULT_STORE,
+    file: FileOption = None,
+) -> None:
+    """Give an outcome another outcome type, or an entity another class.
+
+    Example: casegraph correct retype "Rotherham Council" Organisation --why "a council"
+    """
+    with _open_existing(store) as case_store:
+        if target.startswith(("id:fact/", f"{case_store_base()}fact/")):
+            iri = _fact(case_store, target)
+        else:
+            iri, _ = _entity(case_store, target)
+    _record(store, file, {"op": "retype", "target": iri, "type": kind}, why, by)
+
+
+@correct_app.command("merge")
+@_reports_errors
+def correct_merge(
+    entity: Annotated[str, typer.Argument(help="The entity that goes (name or IRI).")],
+    into: Annotated[str, typer.Argument(help="The entity it becomes (name or IRI).")],
+    why: WhyOption,
+    by: ByOption = None,
+    store: StoreOption = DEFAULT_STORE,
+    file: FileOption = None,
+) -> None:
+    """Merge two entities that are one: every fact of the first moves to the second.
+
+    Example: casegraph correct merge "SYP" "South Yorkshire Police" --why "same force"
+    """
+    with _open_existing(store) as case_store:
+        gone, _ = _entity(case_store, entity)
+        kept, label = _entity(case_store, into)
+    decision = {"op": "merge", "target": gone, "into": kept, "label": label}
+    _record(store, file, decision, why, by)
+
+
+@correct_app.command("set")
+@_reports_errors
+def correct_set(
+    fact: Annotated[str, typer.Argument(help="The fact's IRI.")],
+    role: Annotated[str, typer.Argument(help="appliesTo, decidedBy, against, madeBy, ...")],
+    entities: Annotated[list[str], typer.Argument(help="The entities (names or IRIs).")],
+    why: WhyOption,
+    by: ByOption = None,
+    store: StoreOption = DEFAULT_STORE,
+    file: FileOption = None,
+) -> None:
+    """Point an argument of a fact at other entities.
+
+    Example: casegraph correct set id:fact/d/outcome-1a2b appliesTo "PC Ann Lee" --why "she was"
+    """
+    with _open_existing(store) as case_store:
+        target = _fact(case_store, fact)
+        iris = [_entity(case_store, name)[0] for name in entities]
+    _record(store, file, {"op": "set", "target": target, "role": role, "entities": iris}, why, by)
+
+
+@correct_app.command("add")
+@_reports_errors
+def correct_add(
+    document: Annotated[str, typer.Argument(help="The document's id (its file name's slug).")],
+    fact: Annotated[
+        str, typer.Argument(help="Membership, Investigation, Allegation, Outcome or Statement.")
+    ],
+    evidence: Annotated[
+        str, typer.Option("--evidence", help="The exact words of the document that state it.")
+    ],
+    args: Annotated[
+        list[str],
+        typer.Option(
+            "--arg", metavar="ROLE=ENTITY", help="An argument, e.g. appliesTo='PC Ann Lee'."
+        ),
+    ],
+    why: WhyOption,
+    kind: Annotated[
+        str | None, typer.Option("--type", help="The outcome type (for an Outcome).")
+    ] = None,
+    by: ByOption = None,
+    store: StoreOption = DEFAULT_STORE,
+    file: FileOption = None,
+) -> None:
+    """Add a fact the extraction missed, with the words that state it.
+
+    Example: casegraph correct add d Outcome --type dismissal --evidence "was sacked"
+    --arg appliesTo="PC Ann Lee" --why "missed"
+    """
+    roles: dict[str, list[str]] = {}
+    with _open_existing(store) as case_store:
+        for arg in args:
+            role, equals, name = arg.partition("=")
+            if not equals:
+                raise typer.BadParameter(f"{arg!r} is not ROLE=ENTITY", param_hint="--arg")
+            roles.setdefault(role.strip(), []).append(_entity(case_store, name.strip())[0])
+    decision: dict[str, Any] = {
+        "op": "add",
+        "document": document,
+        "fact": fact,
+        "evidence": evidence,
+        "args": roles,
+    }
+    if kind is not None:
+        decision["type"] = kind
+    _record(store, file, decision, why, by)
 
 
 def main() -> None:

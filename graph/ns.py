@@ -26,6 +26,12 @@ class CG(DefinedNamespace):
     """A claim of wrongdoing against one or more entities, with a short description as its
     rdfs:label, who made it and how many allegations the text counts."""
 
+    Correction: URIRef
+    """A decision of an editor about the extracted graph (drop a fact, retype a fact or an
+    entity, merge entities, set a fact's argument, add a fact), kept in a corrections file and
+    applied on every build. It says what it did (cg:operation), to what (cg:target), who decided
+    (dcterms:creator), when (dcterms:date) and why (rdfs:comment)."""
+
     Document: URIRef
     """An input article or report. Its full text is nif:isString; its IRI also names the graph
     holding its facts."""
@@ -97,6 +103,9 @@ class CG(DefinedNamespace):
     and text and the version of the extraction pipeline and model. A rebuild skips a document
     whose hash is unchanged."""
 
+    correctedBy: URIRef
+    """A fact or entity that an editor's correction changed or added."""
+
     count: URIRef
     """How many the text counts: people in a group, allegations in an allegation, people an
     outcome applies to."""
@@ -127,6 +136,9 @@ class CG(DefinedNamespace):
 
     mention: URIRef
     """A mention of the entity in a document."""
+
+    operation: URIRef
+    """What a correction did: drop, retype, merge, set or add."""
 
     organisation: URIRef
     """The organisation a membership is in."""
@@ -163,3 +175,7 @@ class CG(DefinedNamespace):
 
     subject: URIRef
     """The entity that was investigated."""
+
+    target: URIRef
+    """The fact or entity a correction is about (for a drop, the fact that is no longer in the
+    graph)."""

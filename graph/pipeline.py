@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .correct import CORRECTIONS_FILE, Corrections, load_corrections
 from .errors import CasegraphError
 from .extract import DEFAULT_FACTS, extract, models_digest
 from .ingest import MAX_CHARS, expand_paths, read_documents
@@ -103,11 +104,17 @@ class BuildReport:
         One note per file of a folder that was not read because it is not a document.
     decoded
         ``(source, encoding)`` of each document read in an encoding other than UTF-8.
+    corrected
+        How many corrections (:mod:`graph.correct`) were applied to the documents built.
+    corrections
+        One note per correction that concerns a document built but no longer applies to it.
     """
 
     documents: list[str] = field(default_factory=list)
     errors: list[CasegraphError] = field(default_factory=list)
     triples: int = 0
+    corrected: int = 0
+    corrections: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -373,6 +380,7 @@ def build_documents(
     workers: int = 1,
     cluster: str | None = None,
     force: bool = False,
+    corrections: Corrections | None = None,
 ) -> BuildReport:
     """Build already-read documents into an open store (see :func:`build`).
 
@@ -406,8 +414,14 @@ def build_documents(
         owners: dict[str, str | None] = {}  # doc_id -> key, for the documents of this build
         for document in documents:
             document = _own_id(document, store, owners, base, report)
-            digest = content_hash(document, fingerprint)
             iri = str(document_iri(document.doc_id, base))
+            decided = ""
+            if corrections:  # the corrections that concern it are part of what shapes its graph
+                present = store.subjects_in(iri, corrections.entity_iris())
+                decided = corrections.fingerprint(document.doc_id, present)
+            digest = content_hash(
+                document, f"{fingerprint}; corrections {decided}" if decided else fingerprint
+            )
             if not force and store.content_hash(iri) == digest:
                 report.skipped.append(document.doc_id)
                 tick(document.doc_id)
@@ -436,6 +450,8 @@ def build_documents(
         batch, ids, size = [], [], 0
 
     for doc_id, iri, data in built:
+        if corrections:
+            data = corrections.apply(doc_id, data)
         if not batch:
             opened = time.monotonic()
         batch.append((iri, data))
@@ -452,6 +468,9 @@ def build_documents(
         load()
     # last, so that workers start at once; every build writes it again (it may have changed)
     store.ensure_graph(ONTOLOGY_GRAPH, _ontology_ntriples())
+    if corrections:
+        report.corrected = corrections.applied
+        report.corrections = list(corrections.notes)
     return report
 
 
@@ -495,6 +514,7 @@ def build(
     cluster: str | None = None,
     force: bool = False,
     max_chars: int = MAX_CHARS,
+    corrections: str | Path | None = None,
 ) -> BuildReport:
     """Build documents (files or folders) into the store at ``store_path``.
 
@@ -528,6 +548,10 @@ def build(
     max_chars
         The size budget of a document: a longer one is reported and not built (the batch goes
         on). A long document within it is parsed in parts (:func:`graph.nlp.parse`).
+    corrections
+        A corrections file (:mod:`graph.correct`) to apply after extraction; by default the
+        store's own ``STORE/corrections.jsonl`` when it exists. A bad file stops the build
+        before anything is stored.
 
     Returns
     -------
@@ -537,6 +561,12 @@ def build(
         status; the good documents are stored either way.
     """
     paths = [str(path) for path in paths] if not isinstance(paths, (str, Path)) else [str(paths)]
+    if corrections is None and store_path is not None:
+        own = Path(store_path) / CORRECTIONS_FILE
+        corrections = own if own.is_file() else None
+    decisions = (
+        Corrections(load_corrections(corrections, base), base) if corrections is not None else None
+    )
     total = sum(1 for item in expand_paths(paths) if not isinstance(item, CasegraphError))
     errors: list[CasegraphError] = []
 
@@ -566,6 +596,7 @@ def build(
                 workers=workers,
                 cluster=cluster,
                 force=force,
+                corrections=decisions,
             )
         else:  # nothing to read: only errors (missing paths, folders without documents)
             report = BuildReport()

@@ -342,6 +342,16 @@ class CaseStore:
         one built before casegraph recorded keys). A point lookup, like :meth:`content_hash`."""
         return self._document_value(iri, SOURCE_KEY)
 
+    def subjects_in(self, iri: str, candidates: set[str]) -> set[str]:
+        """Those of ``candidates`` (IRIs) that are the subject of a triple in graph ``iri``: point
+        lookups, one per candidate."""
+        graph = _named_node(iri)
+        return {
+            c
+            for c in candidates
+            if next(iter(self.oxigraph.quads_for_pattern(_named_node(c), None, None, graph)), None)
+        }
+
     def _document_value(self, iri: str, predicate: NamedNode) -> str | None:
         graph = _named_node(iri)
         for quad in self.oxigraph.quads_for_pattern(graph, predicate, None, graph):

@@ -42,17 +42,19 @@ TOP_CONCEPTS = {"findings", "sanctions", "criminal-justice", "organisational-res
 
 CLASSES = {
     "Entity", "Organisation", "Person", "Group", "Place", "Fact", "Allegation", "Outcome",
-    "Statement", "Membership", "Investigation", "Document", "Sentence", "Mention",
+    "Statement", "Membership", "Investigation", "Document", "Sentence", "Mention", "Correction",
 }  # fmt: skip
 OBJECT_PROPERTIES = {
     "member", "organisation", "memberOf", "investigator", "subject", "investigated", "against",
-    "madeBy", "outcomeType", "appliesTo", "decidedBy", "concerns", "saidBy", "mention",
+    "madeBy", "outcomeType", "appliesTo", "decidedBy", "concerns", "saidBy", "mention", "target",
+    "correctedBy",
 }  # fmt: skip
 DATATYPE_PROPERTIES = {
     "role",
     "count",
     "rangeCount",
     "page",
+    "operation",
     "detail",
     "quote",
     "confidence",
