@@ -4,6 +4,8 @@ Every message names the bad input and the reason, e.g. ``"Document 'a.txt' is em
 Programming errors are not wrapped: they keep their traceback.
 """
 
+import re
+
 __all__ = [
     "CasegraphError",
     "ExtractionError",
@@ -11,6 +13,7 @@ __all__ = [
     "OntologyError",
     "QueryError",
     "StoreError",
+    "network_reason",
 ]
 
 
@@ -36,3 +39,14 @@ class StoreError(CasegraphError):
 
 class QueryError(CasegraphError):
     """A SPARQL query is malformed or not allowed."""
+
+
+def network_reason(error: BaseException) -> str:
+    """The reason of a network error as one short line: ``"Connection refused"``, not
+    ``"[Errno 111] Connection refused"``.
+
+    >>> network_reason(ConnectionRefusedError(111, "Connection refused"))
+    'Connection refused'
+    """
+    text = str(error).split("\n", 1)[0].strip()
+    return re.sub(r"^\[Errno -?\d+\]\s*", "", text) or type(error).__name__

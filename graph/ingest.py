@@ -38,7 +38,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from graph.errors import IngestError
+from graph.errors import IngestError, network_reason
 from graph.model import SourceDocument
 
 __all__ = [
@@ -394,10 +394,9 @@ def fetch_document(
                 chunks.append(chunk)
             content_type = response.headers.get("content-type", "")
     except httpx.HTTPError as error:
-        reason = str(error).split("\n", 1)[0] or type(error).__name__
         raise IngestError(
-            f"Document '{url}' cannot be fetched ({reason}): check the address and that this "
-            "machine is online"
+            f"Document '{url}' cannot be fetched ({network_reason(error)}): check the address "
+            "and that this machine is online"
         ) from None
     mime, _, params = content_type.partition(";")
     mime = mime.strip().lower()

@@ -19,17 +19,15 @@ would arrive as two (casegraph's graphs have none).
 
 from __future__ import annotations
 
-import base64
 import os
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import httpx
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat
 
-from graph.errors import CasegraphError
+from graph.errors import CasegraphError, network_reason
 from graph.store import CaseStore
 
 __all__ = ["PushReport", "RemoteError", "graph_url", "push", "push_store"]
@@ -83,40 +81,36 @@ def _check_endpoint(endpoint: str) -> None:
         raise RemoteError(f"Endpoint '{endpoint}' is not an http:// or https:// URL")
 
 
-def _headers() -> dict[str, str]:
-    headers = {"Content-Type": "application/n-triples", "User-Agent": "casegraph"}
+def _client(timeout: float) -> httpx.Client:
+    """An HTTP client for one push (connections reused), with basic authentication when the
+    environment gives a user."""
     user = os.environ.get(USER_VARIABLE)
-    if user:
-        secret = f"{user}:{os.environ.get(PASSWORD_VARIABLE, '')}".encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(secret).decode("ascii")
-    return headers
+    auth = httpx.BasicAuth(user, os.environ.get(PASSWORD_VARIABLE, "")) if user else None
+    return httpx.Client(
+        timeout=timeout,
+        auth=auth,
+        headers={"Content-Type": "application/n-triples", "User-Agent": "casegraph"},
+    )
 
 
-def _put(endpoint: str, graph: str | None, data: bytes, timeout: float) -> None:
+def _put(client: httpx.Client, endpoint: str, graph: str | None, data: bytes) -> None:
     """PUT one graph; any answer but 2xx becomes a one-line RemoteError."""
     name = "the default graph" if graph is None else f"graph <{graph}>"
-    request = urllib.request.Request(
-        graph_url(endpoint, graph), data=data, method="PUT", headers=_headers()
-    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
-    except urllib.error.HTTPError as error:
-        body = " ".join(error.read(300).decode("utf-8", "replace").split())
-        hint = _HINT if error.code in (404, 405) else ""
+        response = client.put(graph_url(endpoint, graph), content=data)
+    except httpx.TimeoutException:
+        timeout = client.timeout.read
+        raise RemoteError(f"Endpoint '{endpoint}' did not answer within {timeout:g} s") from None
+    except httpx.HTTPError as error:  # refused, no such host, reset mid-request ...
+        raise RemoteError(f"Cannot reach endpoint '{endpoint}': {network_reason(error)}") from None
+    if not response.is_success:
+        body = " ".join(response.text[:300].split())
+        hint = _HINT if response.status_code in (404, 405) else ""
         detail = f": {body}" if body else ""
         raise RemoteError(
-            f"Endpoint '{endpoint}' refused {name} with HTTP {error.code} {error.reason}"
-            f"{detail}{hint}"
-        ) from None
-    except urllib.error.URLError as error:
-        reason = getattr(error.reason, "strerror", None) or error.reason
-        raise RemoteError(f"Cannot reach endpoint '{endpoint}': {reason}") from None
-    except TimeoutError:
-        raise RemoteError(f"Endpoint '{endpoint}' did not answer within {timeout:g} s") from None
-    except OSError as error:  # e.g. the connection was reset mid-request
-        reason = error.strerror or error
-        raise RemoteError(f"Cannot reach endpoint '{endpoint}': {reason}") from None
+            f"Endpoint '{endpoint}' refused {name} with HTTP {response.status_code} "
+            f"{response.reason_phrase}{detail}{hint}"
+        )
 
 
 def push(
@@ -158,20 +152,21 @@ def push(
     if next(oxigraph.quads_for_pattern(None, None, None, DefaultGraph()), None) is not None:
         graphs.append(DefaultGraph())  # casegraph keeps nothing there, but a store may
     report = PushReport(endpoint)
-    for done, graph in enumerate(graphs, start=1):
-        data = oxigraph.dump(format=RdfFormat.N_TRIPLES, from_graph=graph) or b""
-        iri = graph.value if isinstance(graph, NamedNode) else None
-        try:
-            _put(endpoint, iri, data, timeout)
-        except RemoteError as error:
-            if report.graphs:
-                raise RemoteError(
-                    f"{error} ({len(report.graphs)} of {len(graphs)} graphs were pushed before)"
-                ) from None
-            raise
-        report.graphs.append((iri or "", data.count(b"\n")))  # N-Triples: one triple a line
-        if progress is not None:
-            progress(done, len(graphs), iri or "default graph")
+    with _client(timeout) as client:
+        for done, graph in enumerate(graphs, start=1):
+            data = oxigraph.dump(format=RdfFormat.N_TRIPLES, from_graph=graph) or b""
+            iri = graph.value if isinstance(graph, NamedNode) else None
+            try:
+                _put(client, endpoint, iri, data)
+            except RemoteError as error:
+                if report.graphs:
+                    raise RemoteError(
+                        f"{error} ({len(report.graphs)} of {len(graphs)} graphs were pushed before)"
+                    ) from None
+                raise
+            report.graphs.append((iri or "", data.count(b"\n")))  # N-Triples: a triple a line
+            if progress is not None:
+                progress(done, len(graphs), iri or "default graph")
     return report
 
 
