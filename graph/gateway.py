@@ -14,6 +14,10 @@ clients reach. For each request it:
   so a client never receives a truncated 200);
 - answers 503 while Oxigraph is down (``casegraph serve`` restarts it).
 
+It also answers a few resources itself, to GET and HEAD, without Oxigraph: the :class:`Page`
+objects it is given (``casegraph serve`` gives it the query page at ``/``, its script and style
+under ``/static/`` and the interactive graph view at ``/view``). Any other method on them is 405.
+
 Oxigraph's own time limit is set a little above the gateway's, as a backstop.
 
 Threat model and figures: ``docs/serving.md``.
@@ -27,7 +31,7 @@ import re
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -35,7 +39,7 @@ import httpx
 from graph.errors import QueryError
 from graph.query import check_query
 
-__all__ = ["DEFAULT_MAX_RESULT_BYTES", "DEFAULT_THREADS", "Gateway"]
+__all__ = ["DEFAULT_MAX_RESULT_BYTES", "DEFAULT_THREADS", "Gateway", "Page"]
 
 #: Largest response body passed on (bytes): about a million rows of JSON results.
 DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024
@@ -63,6 +67,10 @@ def _unescape(query: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _text(start_response: StartResponse, status: str, message: str) -> list[bytes]:
     body = (message + "\n").encode("utf-8")
     start_response(
@@ -70,6 +78,47 @@ def _text(start_response: StartResponse, status: str, message: str) -> list[byte
         [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
     )
     return [body]
+
+
+class Page:
+    """A resource the gateway answers itself, to GET and HEAD (not forwarded to Oxigraph).
+
+    Parameters
+    ----------
+    content_type
+        Its ``Content-Type``.
+    make
+        Returns its body. Called on the first request, once even when requests arrive together;
+        the body is kept after that. When it raises, the request gets a 500 with a one-line
+        message and the next request calls it again.
+    headers
+        Further response headers (such as a ``Content-Security-Policy``).
+
+    Examples
+    --------
+    >>> page = Page("text/plain; charset=utf-8", lambda: b"hello")
+    >>> page.body()
+    b'hello'
+    """
+
+    def __init__(
+        self,
+        content_type: str,
+        make: Callable[[], bytes],
+        headers: Sequence[tuple[str, str]] = (),
+    ):
+        self.content_type = content_type
+        self.make = make
+        self.headers = list(headers)
+        self._body: bytes | None = None
+        self._lock = threading.Lock()
+
+    def body(self) -> bytes:
+        """The body, made on the first call."""
+        with self._lock:
+            if self._body is None:
+                self._body = self.make()
+            return self._body
 
 
 class Gateway:
@@ -85,6 +134,9 @@ class Gateway:
         Largest response body passed on.
     threads
         Requests handled at once; also the size of the connection pool to Oxigraph.
+    pages
+        Resources answered by the gateway itself, by path (``/``, ``/view`` ...); the query
+        string of a request for one of them is not read.
     """
 
     def __init__(
@@ -94,8 +146,10 @@ class Gateway:
         timeout: float,
         max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
         threads: int = DEFAULT_THREADS,
+        pages: Mapping[str, Page] | None = None,
     ):
         self.upstream = upstream.rstrip("/")
+        self.pages = dict(pages or {})
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
         self.threads = threads
@@ -119,6 +173,9 @@ class Gateway:
         writes = path.rstrip("/") in ("/update", "/store") and method not in ("GET", "HEAD")
         if method not in _READ or writes or path.rstrip("/") == "/update":
             return _text(start_response, "403 Forbidden", "This endpoint is read-only")
+        page = self.pages.get(path)
+        if page is not None:
+            return self._page(page, method, path, start_response)
         body = b""
         if method == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -146,6 +203,40 @@ class Gateway:
             return body.decode("utf-8", "replace")
         found = params.get("query")
         return found[0] if found else None
+
+    @staticmethod
+    def _page(page: Page, method: str, path: str, start_response: StartResponse) -> list[bytes]:
+        if method not in ("GET", "HEAD"):
+            status, message = "405 Method Not Allowed", f"{path} answers GET and HEAD only"
+            body = (message + "\n").encode("utf-8")
+            start_response(
+                status,
+                [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(body))),
+                    ("Allow", "GET, HEAD"),
+                ],
+            )
+            return [body]
+        try:
+            data = page.body()
+        except Exception as error:  # a broken installation or an unreadable store: one line
+            reason = str(error) or type(error).__name__
+            return _text(
+                start_response,
+                "500 Internal Server Error",
+                _one_line(f"Cannot make {path}: {reason}"),
+            )
+        headers = [
+            ("Content-Type", page.content_type),
+            ("Content-Length", str(len(data))),
+            ("Cache-Control", "no-cache"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "no-referrer"),
+            *page.headers,
+        ]
+        start_response("200 OK", headers)
+        return [] if method == "HEAD" else [data]
 
     def _forward(
         self,

@@ -8,9 +8,16 @@ pyoxigraph) on the store's database as a child process on a private loopback por
 
 and puts :class:`graph.gateway.Gateway` (Waitress) on the public address in front of it.
 
-- ``/`` is the query page (YASGUI, bundled in the server), ``/query`` the SPARQL endpoint (GET or
-  POST, the result format chosen by the ``Accept`` header). Queries see the union of all
-  document graphs as their default graph, like ``casegraph query``; ``GRAPH ?g`` reaches one.
+- ``/query`` is the SPARQL endpoint (GET or POST, the result format chosen by the ``Accept``
+  header). Queries see the union of all document graphs as their default graph, like
+  ``casegraph query``; ``GRAPH ?g`` reaches one.
+- ``/`` is casegraph's query page (:func:`query_page`, the Jinja2 template
+  ``graph/templates/query.html`` with ``graph/static/query.js`` and ``query.css``): a query box
+  that declares the prefixes ``casegraph query`` knows, the bundled competency questions, each run
+  with one click, and the results as a table whose IRIs link to the interactive graph view.
+  ``/view`` is that view (:func:`graph.html.html_page` of the served store, made on its first
+  request and kept); ``/view?select=IRI`` opens it with that entity selected. The pages load
+  nothing but these files from the gateway.
 - The endpoint is read-only: SPARQL Update and the Graph Store Protocol's writes answer 403;
   ``SERVICE`` (federation) answers 400 and makes no connection; a query past its time limit
   answers 503 and a result past the size cap 507, each with a one-line message.
@@ -34,13 +41,14 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
 from typing import IO
 
 from graph.errors import CasegraphError
-from graph.gateway import DEFAULT_MAX_RESULT_BYTES, DEFAULT_THREADS, Gateway
+from graph.gateway import DEFAULT_MAX_RESULT_BYTES, DEFAULT_THREADS, Gateway, Page
+from graph.query import PREFIXES
 from graph.store import CaseStore
 
 __all__ = [
@@ -49,6 +57,8 @@ __all__ = [
     "ServerError",
     "SparqlServer",
     "oxigraph_binary",
+    "prefix_declarations",
+    "query_page",
     "serve",
 ]
 
@@ -68,6 +78,28 @@ MAX_RESTARTS = 5
 
 #: What the Oxigraph server prints on standard output once it listens.
 _READY_LINE = "Listening for requests at"
+
+_PACKAGE = Path(__file__).resolve().parent
+_TEMPLATES = _PACKAGE / "templates"
+_STATIC = _PACKAGE / "static"
+#: The files of ``graph/static/`` the query page loads (at ``/static/NAME``), by content type.
+_ASSETS = {"query.js": "text/javascript; charset=utf-8", "query.css": "text/css; charset=utf-8"}
+_HTML = "text/html; charset=utf-8"
+#: The query page loads its script and style from the gateway, and talks only to it.
+_QUERY_PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+#: The view declares its own policy (inline scripts, nothing loaded); this only adds framing.
+_VIEW_PAGE_POLICY = "frame-ancestors 'none'"
+#: The query in the box when the page opens, after the prefix declarations.
+_FIRST_QUERY = """\
+SELECT DISTINCT ?organisation ?name WHERE {
+  ?organisation a cg:Organisation ;
+                rdfs:label ?name .
+}
+ORDER BY ?name ?organisation
+"""
 
 
 class ServerError(CasegraphError):
@@ -167,6 +199,7 @@ class SparqlServer:
         self._lock: contextlib.ExitStack | None = None
         self._lock_fd = -1
         self._data: Path | None = None
+        self._served: Path | None = None
         self._internal_port = 0
         self._reader: threading.Thread | None = None
         self._ready = threading.Event()
@@ -189,6 +222,11 @@ class SparqlServer:
     def query_url(self) -> str:
         """The SPARQL query endpoint: ``http://127.0.0.1:7878/query``."""
         return self.url + "query"
+
+    @property
+    def view_url(self) -> str:
+        """The interactive graph view: ``http://127.0.0.1:7878/view``."""
+        return self.url + "view"
 
     @property
     def pid(self) -> int | None:
@@ -216,6 +254,7 @@ class SparqlServer:
         if self.timeout < 1:
             raise ServerError(f"Query timeout {self.timeout} s is not a positive number of seconds")
         binary = oxigraph_binary()
+        pages = _pages()
         stack = contextlib.ExitStack()
         served = self.store_path
         if self.without_text:
@@ -229,6 +268,10 @@ class SparqlServer:
             stack.close()
             raise
         self._lock = stack
+        self._served = served
+        pages["/view"] = Page(
+            _HTML, self._view_page, [("Content-Security-Policy", _VIEW_PAGE_POLICY)]
+        )
         self._stopping.clear()
         self._failed = None
         try:
@@ -239,6 +282,7 @@ class SparqlServer:
                 timeout=self.timeout,
                 max_result_bytes=self.max_result_bytes,
                 threads=self.threads,
+                pages=pages,
             )
             try:
                 self._gateway.bind(self.host, self.port)
@@ -300,6 +344,14 @@ class SparqlServer:
         self.stop()
 
     # -- internals ----------------------------------------------------------------------------
+
+    def _view_page(self) -> bytes:
+        """The interactive view of the served store (the copy, with ``without_text``)."""
+        from graph.html import html_page
+
+        assert self._served is not None
+        with CaseStore.open(self._served, read_only=True) as store:
+            return html_page(store).encode("utf-8")
 
     def _start_oxigraph(self, binary: str) -> None:
         command = [
@@ -415,6 +467,124 @@ class SparqlServer:
                     f"within {self.startup_timeout:g} s"
                 )
             time.sleep(0.05)
+
+
+def prefix_declarations(prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """The ``PREFIX`` lines of the prefixes ``casegraph query`` declares, one a line.
+
+    >>> print(prefix_declarations({"cg": "https://w3id.org/casegraph/ontology#",
+    ...                            "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}), end="")
+    PREFIX cg:   <https://w3id.org/casegraph/ontology#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    """
+    width = max((len(prefix) for prefix in prefixes), default=0) + 2
+    return "".join(
+        f"PREFIX {(prefix + ':').ljust(width)}<{namespace}>\n"
+        for prefix, namespace in prefixes.items()
+    )
+
+
+def _comments(sparql: str) -> list[str]:
+    """The comment lines of a bundled query but its ``# Question:`` line, joined in paragraphs."""
+    paragraphs: list[str] = []
+    follows = False
+    for line in sparql.splitlines()[1:]:
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            text = stripped.lstrip("#").strip()
+            if follows and paragraphs:
+                paragraphs[-1] += " " + text
+            else:
+                paragraphs.append(text)
+            follows = bool(text)
+        else:
+            follows = False
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def query_page() -> str:
+    """The query page ``casegraph serve`` answers at ``/``, rendered from its Jinja2 template.
+
+    It declares the prefixes of ``casegraph query`` (:data:`graph.store.PREFIXES`) in the query
+    box, lists the bundled competency questions (``ontology/queries/*.rq``) with their comments,
+    and loads ``/static/query.js`` and ``/static/query.css``, which run queries by POST to
+    ``/query`` and show the results. The same installation always gives the same text.
+
+    Raises
+    ------
+    ServerError
+        When the template or the bundled queries cannot be read (a broken installation).
+
+    Examples
+    --------
+    >>> page = query_page()
+    >>> "PREFIX cg:" in page and "Who investigated whom?" in page
+    True
+    """
+    import jinja2
+
+    from graph.ontology import competency_queries
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    try:
+        template = environment.get_template("query.html")
+        questions = [
+            {
+                "name": query.name,
+                "question": query.question,
+                "comments": _comments(query.sparql),
+                "sparql": query.sparql,
+            }
+            for query in competency_queries()
+        ]
+        return template.render(
+            first_query=prefix_declarations() + "\n" + _FIRST_QUERY,
+            questions=questions,
+            prefixes=dict(PREFIXES),
+            # IRIs in these namespaces are terms of the vocabularies, not entities: no link
+            vocabularies=sorted(ns for prefix, ns in PREFIXES.items() if prefix != "id"),
+        )
+    except jinja2.TemplateNotFound as error:
+        raise ServerError(
+            f"Cannot make the query page: template '{error.name}' not found in '{_TEMPLATES}'; "
+            "reinstall casegraph"
+        ) from None
+    except jinja2.TemplateSyntaxError as error:
+        raise ServerError(
+            f"Cannot make the query page: '{error.filename}' line {error.lineno}: {error.message}"
+        ) from None
+    except jinja2.TemplateError as error:
+        raise ServerError(f"Cannot make the query page: {error}") from None
+    except CasegraphError as error:
+        raise ServerError(f"Cannot make the query page: {error}") from None
+
+
+def _pages() -> dict[str, Page]:
+    """The query page and its files, read now, so a broken installation fails at start."""
+    page = query_page().encode("utf-8")
+    pages = {"/": Page(_HTML, _constant(page), [("Content-Security-Policy", _QUERY_PAGE_POLICY)])}
+    for name, content_type in _ASSETS.items():
+        path = _STATIC / name
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ServerError(
+                f"Cannot make the query page: '{path}' cannot be read ({error.strerror}); "
+                "reinstall casegraph"
+            ) from None
+        pages[f"/static/{name}"] = Page(content_type, _constant(data))
+    return pages
+
+
+def _constant(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
 
 
 def _free_loopback_port() -> int:

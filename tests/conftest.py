@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,40 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "eval" / "dev"
+#: Debian's Chromium, installed by `make browser` (part of `make test`).
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run headless Chromium with a throwaway profile; fail the test when it is not installed.
+
+    Host names do not resolve (``--host-resolver-rules``): only 127.0.0.1 and ``file:`` URLs
+    can be reached, so a page under test never reaches the network, nor does the browser.
+    """
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"{CHROMIUM} not found: the pages are tested in headless Chromium; install it with "
+            "`make browser` (`make test` does this)"
+        )
+    profile = tmp_path / "chromium-profile"
+    command = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        f"--user-data-dir={profile}",
+        "--window-size=1400,900",
+        *args,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    assert result.returncode == 0, f"chromium failed ({result.returncode}): {result.stderr[-2000:]}"
+    return result
 
 
 def needs_shared() -> pytest.MarkDecorator:
