@@ -8,7 +8,7 @@ STORE  ?= casegraph.store
 OUT    ?= out
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test install install-dev browser lint format bench train clean
+.PHONY: run test install install-dev browser lint format notebook bench train clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "casegraph needs Python 3.11+"'
@@ -53,9 +53,23 @@ browser:
 test: lint browser
 	$(PY) -m pytest
 
+# JupyterLab on the notebooks in notebooks/, with the venv's kernel: installs the extra
+# casegraph[notebook] (jupyterlab, ipykernel) once, then serves http://localhost:8888/lab.
+$(VENV)/.installed-notebook: pyproject.toml constraints.txt | $(PY)
+	$(PIP) -e '.[notebook]'
+	touch $@ $(VENV)/.installed
+
+notebook: $(VENV)/.installed-notebook
+	$(VENV)/bin/jupyter lab notebooks/
+
 # Benchmarks print figures and assert nothing; they take about 45 minutes (the query benchmark
-# builds a store of a million triples under /tmp/casegraph-bench). See bench/README.md.
-bench: install
+# builds a store of a million triples under /tmp/casegraph-bench). See bench/README.md. They need
+# the extras casegraph[bench] (psutil) and casegraph[cluster] (dask).
+$(VENV)/.installed-bench: pyproject.toml constraints.txt | $(PY)
+	$(PIP) -e '.[bench,cluster]'
+	touch $@ $(VENV)/.installed
+
+bench: $(VENV)/.installed-bench
 	$(PY) bench/cli_timing.py
 	$(PY) bench/throughput.py --json bench/results/throughput.json
 	$(PY) bench/queries.py --json bench/results/queries.json

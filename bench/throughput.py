@@ -43,7 +43,10 @@ import threading
 import time
 from pathlib import Path
 
-import psutil
+try:
+    import psutil  # an extra: casegraph[bench]
+except ModuleNotFoundError:
+    sys.exit("error: bench/throughput.py needs psutil: pip install 'casegraph[bench]'")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # bench/corpus.py, beside this file

@@ -69,6 +69,7 @@ class ExportFormat(StrEnum):
     graphml = "graphml"  # the entity graph for yEd and Cytoscape (graph/export.py), not RDF
     gexf = "gexf"  # the entity graph for Gephi
     csv = "csv"  # the entity graph as nodes.csv and edges.csv in the folder -o
+    neo4j = "neo4j"  # the entity graph as neo4j-admin import CSV: nodes.csv, relationships.csv
 
 
 def _one_line(error: BaseException) -> str:
@@ -238,6 +239,9 @@ def build(
             raise typer.BadParameter("give --workers or --cluster", param_hint="--cluster")
         options["workers"] = workers
     if cluster is not None:
+        from graph.cluster import require_dask  # an extra: casegraph[cluster]
+
+        require_dask()
         options["cluster"] = cluster
     if force:
         options["force"] = True
@@ -341,18 +345,21 @@ def export(
     """Write the graph to a file: turtle (all graphs merged), trig, nquads or jsonld (named graphs).
 
     The entity graph (organisations, people, groups, places, allegations, outcomes and the facts
-    between them, each with its sentence) goes to graphml, gexf, or csv (-o names a folder).
+    between them, each with its sentence) goes to graphml, gexf, csv or neo4j (neo4j-admin's bulk
+    import files); for csv and neo4j, -o names a folder.
 
     Example: casegraph export --format trig -o out/casegraph.trig
     """
-    if fmt is ExportFormat.csv:  # two files: nodes.csv and edges.csv
+    if fmt in (ExportFormat.csv, ExportFormat.neo4j):  # two files in the folder -o
         from graph.export import export_store  # networkx
 
         if output == "-":
-            raise CasegraphError("The csv export writes two files: give a folder with -o DIR")
+            raise CasegraphError(
+                f"The {fmt.value} export writes two files: give a folder with -o DIR"
+            )
         with _open_existing(store) as case_store:
-            written = export_store(case_store, "csv", output)
-        _stderr().print(f"Wrote {', '.join(map(str, written))} (csv)", markup=False)
+            written = export_store(case_store, fmt.value, output)
+        _stderr().print(f"Wrote {', '.join(map(str, written))} ({fmt.value})", markup=False)
         return
     with _open_existing(store) as case_store:
         if fmt is ExportFormat.html:

@@ -13,7 +13,9 @@ sends back each document's N-Triples; the client bulk-loads them into its store,
 - At most two chunks per worker thread are in flight, so the client's memory does not grow with
   the corpus.
 
-Dask is imported here only, and only when a cluster build starts.
+Dask is imported here only, and only when a cluster build starts. It is an optional dependency,
+the extra ``cluster`` (``pip install 'casegraph[cluster]'``); :func:`require_dask` says so when it
+is missing.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .pipeline import Built, chunks, document_graphs
 if TYPE_CHECKING:
     from distributed import Future
 
-__all__ = ["LOCAL", "ClusterError", "cluster_graphs"]
+__all__ = ["LOCAL", "ClusterError", "cluster_graphs", "require_dask"]
 
 #: The ``--cluster`` value that starts a local two-worker cluster.
 LOCAL = "local"
@@ -43,7 +45,30 @@ _THREAD = threading.local()
 
 
 class ClusterError(CasegraphError):
-    """The Dask scheduler cannot be reached or has no workers."""
+    """Dask is not installed, or the Dask scheduler cannot be reached or has no workers."""
+
+
+#: What to install for ``--cluster``.
+INSTALL_HINT = "pip install 'casegraph[cluster]'"
+
+
+def require_dask() -> None:
+    """Check that Dask's ``distributed`` can be imported, before a cluster build starts.
+
+    Raises
+    ------
+    ClusterError
+        ``--cluster needs dask: pip install 'casegraph[cluster]'`` when dask or distributed is not
+        installed; naming the import error when it is installed but cannot be imported.
+    """
+    try:
+        import distributed  # noqa: F401
+    except ImportError as error:
+        missing = isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0]
+        if missing in ("dask", "distributed"):
+            raise ClusterError(f"--cluster needs dask: {INSTALL_HINT}") from None
+        reason = " ".join(str(error).split())
+        raise ClusterError(f"--cluster needs dask, which cannot be imported: {reason}") from None
 
 
 def _pipeline(model: str | None, learned_ner: bool = False):
@@ -131,8 +156,9 @@ def cluster_graphs(
     Raises
     ------
     ClusterError
-        When the scheduler cannot be reached or no worker joins it.
+        When Dask is not installed, the scheduler cannot be reached or no worker joins it.
     """
+    require_dask()
     client, cluster = _connect(address)
     window: deque[Future] = deque()
     try:

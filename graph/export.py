@@ -1,4 +1,5 @@
-"""Write the entity graph for network tools: GraphML (yEd, Cytoscape), GEXF (Gephi) and CSV.
+"""Write the entity graph for network tools: GraphML (yEd, Cytoscape), GEXF (Gephi), CSV, and the
+CSV files of Neo4j's bulk importer.
 
 The graph is :func:`graph.analysis.entity_graph`, flattened by :func:`flat_graph` so that every
 attribute is a string or an integer (the networkx writers reject None and lists):
@@ -12,6 +13,10 @@ attribute is a string or an integer (the networkx writers reject None and lists)
 
 CSV writes ``nodes.csv`` (``id`` then :data:`NODE_COLUMNS`) and ``edges.csv`` (``source``,
 ``target``, ``key`` then :data:`EDGE_COLUMNS`) into a folder, UTF-8 with a header row.
+
+Neo4j (:func:`write_neo4j`) writes ``nodes.csv`` and ``relationships.csv`` in the format of
+``neo4j-admin database import``, with the headers :data:`NEO4J_NODE_HEADER` and
+:data:`NEO4J_RELATIONSHIP_HEADER`; see that function.
 
 networkx is imported inside the functions, so importing this module is cheap.
 """
@@ -34,15 +39,20 @@ __all__ = [
     "EDGE_COLUMNS",
     "GRAPH_FORMATS",
     "INT_COLUMNS",
+    "NEO4J_NODE_HEADER",
+    "NEO4J_RELATIONSHIP_HEADER",
     "NODE_COLUMNS",
     "export_store",
     "flat_graph",
     "graph_bytes",
+    "neo4j_labels",
+    "neo4j_type",
     "write_csv",
+    "write_neo4j",
 ]
 
 #: Formats :func:`export_store` writes.
-GRAPH_FORMATS = ("graphml", "gexf", "csv")
+GRAPH_FORMATS = ("graphml", "gexf", "csv", "neo4j")
 
 #: Node attributes of the flattened graph, in CSV column order.
 NODE_COLUMNS = (
@@ -80,6 +90,9 @@ EDGE_COLUMNS = (
 
 #: Attributes that are integers; all others are strings.
 INT_COLUMNS = frozenset({"count", "range_count", "statements", "char_begin", "char_end"})
+
+#: Attributes that are lists (of strings); flattened, they are joined with ``"; "``.
+LIST_COLUMNS = frozenset({"alt_labels", "outcomes"})
 
 _SEPARATOR = "; "
 
@@ -226,8 +239,162 @@ def write_csv(G: nx.MultiDiGraph, folder: str | Path) -> tuple[Path, Path]:
     return nodes_path, edges_path
 
 
+# -- Neo4j ---------------------------------------------------------------------------------------
+
+#: The header of ``nodes.csv`` for ``neo4j-admin database import``: the IRI as the node id (and
+#: the property ``iri``), the other :data:`NODE_COLUMNS` but ``type`` as properties (integers
+#: ``:int``, lists ``:string[]``), then the labels.
+NEO4J_NODE_HEADER = (
+    "iri:ID",
+    *(
+        name + (":int" if name in INT_COLUMNS else ":string[]" if name in LIST_COLUMNS else "")
+        for name in NODE_COLUMNS
+        if name not in ("iri", "type")
+    ),
+    ":LABEL",
+)
+#: The header of ``relationships.csv``: start and end node IRIs, the type, then the
+#: :data:`EDGE_COLUMNS` but ``kind`` (which the type says) as properties.
+NEO4J_RELATIONSHIP_HEADER = (
+    ":START_ID",
+    ":END_ID",
+    ":TYPE",
+    *(name + (":int" if name in INT_COLUMNS else "") for name in EDGE_COLUMNS if name != "kind"),
+)
+#: neo4j-admin's default array delimiter (``--array-delimiter``).
+_ARRAY_DELIMITER = ";"
+#: The second label of each node type: what a Cypher query can match them all by.
+_SUPER_LABELS = {
+    **dict.fromkeys(("Organisation", "Person", "Group", "Place"), "Entity"),
+    **dict.fromkeys(("Allegation", "Outcome"), "Fact"),
+}
+_LINE_BREAKS = str.maketrans("\r\n\v\f\x85\u2028\u2029", " " * 7)
+
+
+def neo4j_labels(node_type: str) -> list[str]:
+    """The Neo4j labels of a node of the entity graph: its type, and ``Entity`` or ``Fact``.
+
+    >>> neo4j_labels("Organisation"), neo4j_labels("Outcome")
+    (['Organisation', 'Entity'], ['Outcome', 'Fact'])
+    """
+    labels = [node_type]
+    if node_type in _SUPER_LABELS:
+        labels.append(_SUPER_LABELS[node_type])
+    return labels
+
+
+def neo4j_type(kind: str) -> str:
+    """The Neo4j relationship type of an edge kind, in upper snake case.
+
+    >>> neo4j_type("member of"), neo4j_type("final-written-warning")
+    ('MEMBER_OF', 'FINAL_WRITTEN_WARNING')
+    """
+    return re.sub(r"[^0-9A-Za-z]+", "_", kind).strip("_").upper() or "RELATED_TO"
+
+
+def _neo4j_value(header: str, value: Any) -> str:
+    """One cell: empty when absent (neo4j-admin then sets no property); line breaks as spaces."""
+    if value is None or value == "" or value == [] or value == ():
+        return ""
+    if header.endswith(":int"):
+        return str(int(value))
+    if header.endswith("[]"):
+        items = [str(item).translate(_LINE_BREAKS) for item in value]
+        return _ARRAY_DELIMITER.join(item.replace(_ARRAY_DELIMITER, ",") for item in items)
+    return str(value).translate(_LINE_BREAKS)
+
+
+def write_neo4j(G: nx.MultiDiGraph, folder: str | Path) -> tuple[Path, Path]:
+    """Write an entity graph as the CSV files of Neo4j's bulk importer, into a folder.
+
+    ``nodes.csv`` has the header :data:`NEO4J_NODE_HEADER`: ``iri:ID`` (the node IRI, also kept
+    as the property ``iri``), the node attributes as properties, integers typed ``:int`` and the
+    lists ``alt_labels`` and ``outcomes`` typed ``:string[]`` with ``;`` between items, then
+    ``:LABEL``: the node type and ``Entity`` (Organisation, Person, Group, Place) or ``Fact``
+    (Allegation, Outcome), separated by ``;``. ``relationships.csv`` has the header
+    :data:`NEO4J_RELATIONSHIP_HEADER`: ``:START_ID``, ``:END_ID``, ``:TYPE`` (the edge kind in
+    upper snake case: ``MEMBER_OF``, ``INVESTIGATED``, ``AGAINST``, ``ALLEGED_AGAINST``,
+    ``APPLIES_TO``, ``DECIDED``, ``CONCERNS``), then the fact IRI, label, sentence and offsets.
+
+    Nodes are in IRI order, relationships in order of (start, end, fact), so the same graph gives
+    the same files. Values are quoted as neo4j-admin reads them (``"`` around a value holding a
+    comma or a quote, a quote doubled); an absent value (a group of unknown size, an empty list
+    or string) is an empty cell, which sets no property. So that the files import with
+    neo4j-admin's defaults (no ``--multiline-fields``), each line break inside a value is written
+    as one space (lengths, and so character offsets, are kept), and a ``;`` inside an item of a
+    list as ``,``. Import with::
+
+        neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv neo4j
+
+    Parameters
+    ----------
+    G
+        A graph as returned by :func:`graph.analysis.entity_graph`.
+    folder
+        The folder to write into (created if needed).
+
+    Returns
+    -------
+    tuple of pathlib.Path
+        The node file and the relationship file.
+
+    Raises
+    ------
+    CasegraphError
+        When the folder cannot be created or written (or is a file).
+    """
+    folder = Path(folder)
+    nodes_path, relationships_path = folder / "nodes.csv", folder / "relationships.csv"
+    node_names = [header.split(":", 1)[0] for header in NEO4J_NODE_HEADER[1:-1]]
+    edge_names = [header.split(":", 1)[0] for header in NEO4J_RELATIONSHIP_HEADER[3:]]
+    edges = sorted(G.edges(keys=True, data=True), key=lambda edge: tuple(map(str, edge[:3])))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with nodes_path.open("w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow(NEO4J_NODE_HEADER)
+            for node in sorted(G, key=str):
+                data = G.nodes[node]
+                writer.writerow(
+                    [
+                        _neo4j_value("iri", str(node)),
+                        *(
+                            _neo4j_value(header, data.get(name))
+                            for name, header in zip(
+                                node_names, NEO4J_NODE_HEADER[1:-1], strict=True
+                            )
+                        ),
+                        _ARRAY_DELIMITER.join(neo4j_labels(str(data.get("type") or "Node"))),
+                    ]
+                )
+        with relationships_path.open("w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow(NEO4J_RELATIONSHIP_HEADER)
+            for source, target, key, data in edges:
+                values = {**data, "fact": data.get("fact", key)}
+                writer.writerow(
+                    [
+                        _neo4j_value("start", str(source)),
+                        _neo4j_value("end", str(target)),
+                        neo4j_type(str(data.get("kind") or "")),
+                        *(
+                            _neo4j_value(header, values.get(name))
+                            for name, header in zip(
+                                edge_names, NEO4J_RELATIONSHIP_HEADER[3:], strict=True
+                            )
+                        ),
+                    ]
+                )
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise CasegraphError(
+            f"Cannot write the Neo4j CSV files into '{folder}': {reason}"
+        ) from None
+    return nodes_path, relationships_path
+
+
 def export_store(store: CaseStore, fmt: str, output: str | Path) -> list[Path]:
-    """Write the entity graph of a store as GraphML, GEXF or CSV.
+    """Write the entity graph of a store as GraphML, GEXF, CSV or Neo4j's import CSV.
 
     Parameters
     ----------
@@ -236,7 +403,8 @@ def export_store(store: CaseStore, fmt: str, output: str | Path) -> list[Path]:
     fmt
         One of :data:`GRAPH_FORMATS`.
     output
-        The file to write (``graphml``, ``gexf``) or the folder to write into (``csv``).
+        The file to write (``graphml``, ``gexf``) or the folder to write into (``csv``,
+        ``neo4j``).
 
     Returns
     -------
@@ -255,6 +423,8 @@ def export_store(store: CaseStore, fmt: str, output: str | Path) -> list[Path]:
     graph = entity_graph(store)
     if fmt == "csv":
         return list(write_csv(graph, output))
+    if fmt == "neo4j":
+        return list(write_neo4j(graph, output))
     path = Path(output)
     try:
         path.write_bytes(graph_bytes(graph, fmt))

@@ -12,7 +12,8 @@ pyoxigraph 0.5, a bag: see :mod:`graph.store`). A ``/`` in a prefixed name must 
 In a :class:`QueryResult`, ``rows`` hold plain strings: IRIs in full, literals as their lexical
 form, blank nodes as ``_:label`` and unbound variables as None. Only the ``table`` format compacts
 IRIs with the known prefixes, for reading; ``csv``, ``tsv`` and ``json`` follow the SPARQL 1.1 Query
-Results formats and keep every IRI in full.
+Results formats and keep every IRI in full. :meth:`QueryResult.to_dataframe` gives a pandas
+DataFrame with a typed column per variable (pandas is imported only then).
 
 Examples
 --------
@@ -41,12 +42,15 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QueryTriples, RdfFormat
 
 from graph.errors import QueryError
 from graph.store import PREFIXES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "FORMATS",
@@ -111,6 +115,59 @@ class QueryResult:
     boolean: bool | None = None
     graph_ntriples: str | None = None
     terms: list[tuple[Any, ...]] = field(default_factory=list, repr=False, compare=False)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The rows of a SELECT result as a pandas DataFrame, one typed column per variable.
+
+        Columns are in the order of the query's variables; each one's dtype follows the datatypes
+        of its values:
+
+        - integers (``xsd:integer``, ``xsd:int``, ``xsd:long`` ...): ``Int64`` (nullable);
+        - numbers, at least one ``xsd:decimal``, ``xsd:double`` or ``xsd:float``: ``float64``;
+        - ``xsd:boolean``: ``boolean`` (nullable);
+        - ``xsd:date`` and ``xsd:dateTime``: ``datetime64``, in UTC (``datetime64[..., UTC]``)
+          when any value has a time zone, values without one being read as UTC; the time zone
+          of an ``xsd:date`` is ignored;
+        - anything else (IRIs in full, other literals, blank nodes as ``_:label``): ``string``.
+
+        Unbound values are missing: ``pd.NA`` (``NaN`` in a ``float64`` column, ``NaT`` in a
+        datetime one). A column that mixes kinds (an IRI and a number), or holds a value that is
+        not valid for its datatype or does not fit (an integer beyond 64 bits, a year outside
+        pandas' range), holds the lexical forms as strings instead. Languages of strings are
+        dropped. A result built by hand, without ``terms``, gives string columns.
+
+        Returns
+        -------
+        pandas.DataFrame
+            With a default index ``0 .. n-1``.
+
+        Raises
+        ------
+        ValueError
+            For the result of an ASK, CONSTRUCT or DESCRIBE query.
+
+        Examples
+        --------
+        >>> from graph.store import CaseStore
+        >>> query = '''SELECT ?n ?x ?d WHERE {
+        ...   VALUES (?n ?x) { (1 2.5) (2 UNDEF) } BIND("2024-05-01"^^xsd:date AS ?d) }'''
+        >>> frame = run_query(CaseStore.open(None), query).to_dataframe()
+        >>> [str(dtype) for dtype in frame.dtypes]
+        ['Int64', 'float64', 'datetime64[us]']
+        >>> frame["n"].sum(), frame["x"].isna().tolist()
+        (np.int64(3), [False, True])
+        """
+        import pandas as pd
+
+        if self.boolean is not None or self.graph_ntriples is not None:
+            form = "ASK" if self.boolean is not None else "CONSTRUCT or DESCRIBE"
+            raise ValueError(f"to_dataframe() needs a SELECT result, not the result of {form}")
+        rows = self.terms or self.rows  # a result built by hand has plain strings only
+        cells = [[row[i] for row in rows] for i in range(len(self.columns))]
+        data = {
+            name: _frame_column(values) for name, values in zip(self.columns, cells, strict=True)
+        }
+        return pd.DataFrame(data, columns=self.columns)
 
 
 def run_query(store: _Queryable, sparql: str) -> QueryResult:
@@ -234,6 +291,95 @@ def without_iri_columns(result: QueryResult) -> QueryResult:
         rows=[tuple(row[i] for i in keep) for row in result.rows],
         terms=[tuple(row[i] for i in keep) for row in result.terms],
     )
+
+
+# -- data frames -------------------------------------------------------------------------------
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: The kind of column (see :meth:`QueryResult.to_dataframe`) of each typed-literal datatype.
+_KINDS = {
+    **{
+        _XSD + name: "int"
+        for name in (
+            "integer",
+            "int",
+            "long",
+            "short",
+            "byte",
+            "nonNegativeInteger",
+            "positiveInteger",
+            "negativeInteger",
+            "nonPositiveInteger",
+            "unsignedLong",
+            "unsignedInt",
+            "unsignedShort",
+            "unsignedByte",
+        )
+    },
+    **{_XSD + name: "float" for name in ("decimal", "double", "float")},
+    _XSD + "boolean": "bool",
+    _XSD + "date": "date",
+    _XSD + "dateTime": "datetime",
+    _XSD + "dateTimeStamp": "datetime",
+}
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+#: The date of an ``xsd:date`` (its time zone, if any, is dropped).
+_DATE = re.compile(r"\s*(-?\d{4,}-\d\d-\d\d)")
+#: A time zone at the end of an ``xsd:dateTime``.
+_ZONE = re.compile(r"(?:Z|[+-]\d\d:\d\d)\s*$")
+
+
+def _kind(term: Any) -> str:
+    """``int``, ``float``, ``bool``, ``date``, ``datetime`` or ``str`` (anything else)."""
+    if isinstance(term, Literal):
+        return _KINDS.get(term.datatype.value, "str")
+    return "str"
+
+
+def _frame_column(terms: list[Any]) -> Any:
+    """A pandas array of one result column, typed by the datatypes of its bound values."""
+    import pandas as pd
+
+    kinds = {_kind(term) for term in terms if term is not None}
+    # Typed kinds are literals only: their lexical forms.
+    lexical = [term.value if isinstance(term, Literal) else None for term in terms]
+    try:
+        if kinds and kinds <= {"int"}:
+            return pd.array([None if v is None else int(v) for v in lexical], dtype="Int64")
+        if kinds and kinds <= {"int", "float"}:
+            return pd.array(
+                [float("nan") if v is None else float(v) for v in lexical], dtype="float64"
+            )
+        if kinds == {"bool"}:
+            return pd.array(
+                [None if v is None else _BOOLEANS[v.strip()] for v in lexical], dtype="boolean"
+            )
+        if kinds and kinds <= {"date", "datetime"}:
+            return _datetimes(terms, lexical)
+    except (ValueError, KeyError, OverflowError, TypeError):
+        pass  # a value not valid for its datatype, or too large: keep the lexical forms
+    strings = [None if term is None else _plain(term) for term in terms]
+    return pd.array(strings, dtype="string")
+
+
+def _datetimes(terms: list[Any], lexical: list[str | None]) -> Any:
+    """``xsd:date`` and ``xsd:dateTime`` values as a datetime64 array (UTC if any has a zone)."""
+    import pandas as pd
+
+    values: list[str | None] = []
+    zoned = False
+    for term, value in zip(terms, lexical, strict=True):
+        if value is None:
+            values.append(None)
+        elif _kind(term) == "date":
+            match = _DATE.match(value)
+            if match is None:
+                raise ValueError(value)
+            values.append(match.group(1))
+        else:
+            zoned = zoned or _ZONE.search(value) is not None
+            values.append(value.strip())
+    return pd.array(pd.to_datetime(values, format="ISO8601", utc=zoned))
 
 
 # -- checking ----------------------------------------------------------------------------------

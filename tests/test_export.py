@@ -1,9 +1,11 @@
 """Round trips of every export format on the seed store: GraphML, GEXF and CSV read back with
-networkx and the csv module; Turtle, TriG, N-Quads and JSON-LD read back with rdflib."""
+networkx and the csv module; Neo4j's import CSV read back by the header rules of neo4j-admin;
+Turtle, TriG, N-Quads and JSON-LD read back with rdflib."""
 
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -13,17 +15,20 @@ import rdflib
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from graph.analysis import entity_graph
+from graph.analysis import FACT_TYPES, entity_graph
 from graph.cli import app
 from graph.errors import CasegraphError
 from graph.export import (
     EDGE_COLUMNS,
     INT_COLUMNS,
+    NEO4J_NODE_HEADER,
+    NEO4J_RELATIONSHIP_HEADER,
     NODE_COLUMNS,
     export_store,
     flat_graph,
     graph_bytes,
     write_csv,
+    write_neo4j,
 )
 
 SYP = "https://w3id.org/casegraph/id/organisation/south-yorkshire-police"
@@ -206,6 +211,190 @@ def test_export_cli_graphml_to_stdout(seed_store, seed_graph):
     )
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes == graph_bytes(seed_graph, "graphml")
+
+
+# -- Neo4j bulk import ----------------------------------------------------------------------------
+
+#: neo4j-admin's property types (Neo4j 5 "CSV header format"), as Python conversions.
+_NEO4J_TYPES = {
+    "string": str,
+    "int": int,
+    "long": int,
+    "short": int,
+    "byte": int,
+    "float": float,
+    "double": float,
+    "boolean": lambda value: {"true": True, "false": False}[value.lower()],
+}
+_NEO4J_KEYWORDS = {"ID", "LABEL", "START_ID", "END_ID", "TYPE", "IGNORE"}
+
+
+def _neo4j_field(header: str) -> tuple[str, str, bool]:
+    """``name:type`` -> (name, type, is array), by neo4j-admin's rules: no type means string."""
+    name, colon, kind = header.rpartition(":")
+    if not colon:
+        name, kind = header, "string"
+    kind = re.sub(r"\(.*\)$", "", kind)  # an id space: :ID(Group)
+    array = kind.endswith("[]")
+    kind = kind.removesuffix("[]")
+    assert kind in _NEO4J_KEYWORDS or kind.lower() in _NEO4J_TYPES, header
+    return name, kind, array
+
+
+def _neo4j_read(path: Path) -> tuple[list[str], list[dict]]:
+    """A neo4j-admin import file as records: ``{"ID"/"START_ID"/...: value, "props": {...}}``.
+
+    Values convert by their column type (an int column that does not parse fails here), arrays
+    split on neo4j-admin's default delimiter ``;``, an empty field sets no property, and
+    ``:LABEL`` splits on ``;``.
+    """
+    with path.open(encoding="utf-8", newline="") as file:
+        reader = csv.reader(file)  # neo4j-admin's defaults: "," and '"', a quote doubled inside
+        header = next(reader)
+        fields = [_neo4j_field(h) for h in header]
+        records = []
+        for row in reader:
+            assert len(row) == len(header), row
+            record: dict = {"props": {}}
+            for (name, kind, array), value in zip(fields, row, strict=True):
+                if kind in _NEO4J_KEYWORDS:
+                    record[kind] = value.split(";") if kind == "LABEL" else value
+                    if kind == "ID" and name:  # the id is also stored as the property `name`
+                        record["props"][name] = value
+                elif value != "":
+                    convert = _NEO4J_TYPES[kind.lower()]
+                    record["props"][name] = (
+                        [convert(item) for item in value.split(";")] if array else convert(value)
+                    )
+            records.append(record)
+    return header, records
+
+
+@pytest.fixture(scope="module")
+def neo4j_files(seed_store, tmp_path_factory) -> tuple[Path, list, list]:
+    folder = tmp_path_factory.mktemp("neo4j") / "import"
+    result = CliRunner().invoke(
+        app, ["export", "--format", "neo4j", "-o", str(folder), "--store", str(seed_store.path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith("relationships.csv (neo4j)\n")
+    node_header, nodes = _neo4j_read(folder / "nodes.csv")
+    relationship_header, relationships = _neo4j_read(folder / "relationships.csv")
+    assert node_header == list(NEO4J_NODE_HEADER)
+    assert relationship_header == list(NEO4J_RELATIONSHIP_HEADER)
+    return folder, nodes, relationships
+
+
+def test_export_neo4j_headers(neo4j_files):
+    folder, _, _ = neo4j_files
+    with (folder / "nodes.csv").open(encoding="utf-8", newline="") as file:
+        nodes = next(csv.reader(file))
+    with (folder / "relationships.csv").open(encoding="utf-8", newline="") as file:
+        relationships = next(csv.reader(file))
+    assert nodes[0] == "iri:ID" and nodes[1] == "label" and nodes[-1] == ":LABEL"
+    for typed in ("count:int", "char_begin:int", "char_end:int", "alt_labels:string[]"):
+        assert typed in nodes
+    assert relationships[:3] == [":START_ID", ":END_ID", ":TYPE"]
+    assert "char_begin:int" in relationships and "fact" in relationships
+
+
+def test_export_neo4j_nodes_are_the_entity_graph(neo4j_files, seed_graph):
+    _, nodes, _ = neo4j_files
+    ids = [node["ID"] for node in nodes]
+    assert ids == sorted(seed_graph.nodes)  # every node once, in IRI order
+    for node in nodes:
+        data, props = seed_graph.nodes[node["ID"]], node["props"]
+        assert props["iri"] == node["ID"]
+        assert node["LABEL"] == [data["type"], "Fact" if data["type"] in FACT_TYPES else "Entity"]
+        assert props["label"] == data["label"]
+        assert props.get("count") == data.get("count")  # absent when unknown, never 0
+        assert props.get("alt_labels", []) == data.get("alt_labels", [])
+        assert props.get("outcomes", []) == data.get("outcomes", [])
+        for name in ("char_begin", "char_end", "statements", "range_count"):
+            assert props.get(name) == data.get(name), name
+            assert name not in props or isinstance(props[name], int)
+    by_label = Counter(label for node in nodes for label in node["LABEL"])
+    types = Counter(data["type"] for _, data in seed_graph.nodes(data=True))
+    assert {label: by_label[label] for label in types} == types
+    assert by_label["Entity"] + by_label["Fact"] == seed_graph.number_of_nodes()
+    force = next(node for node in nodes if node["ID"] == SYP)
+    assert force["LABEL"] == ["Organisation", "Entity"]
+    assert "SYP" in force["props"]["alt_labels"]
+    officers = next(node for node in nodes if node["props"]["label"] == "47 officers")
+    assert officers["props"]["count"] == 47 and officers["LABEL"] == ["Group", "Entity"]
+
+
+def test_export_neo4j_relationships_are_the_entity_graph(neo4j_files, seed_graph):
+    _, nodes, relationships = neo4j_files
+    ids = {node["ID"] for node in nodes}
+    assert len(ids) == len(nodes)  # :ID values are unique
+    assert len(relationships) == seed_graph.number_of_edges()
+    for relationship in relationships:
+        assert relationship["START_ID"] in ids and relationship["END_ID"] in ids
+        assert re.fullmatch(r"[A-Z][A-Z0-9_]*", relationship["TYPE"])
+    read = Counter((r["START_ID"], r["END_ID"], r["props"]["fact"]) for r in relationships)
+    assert read == Counter((u, v, k) for u, v, k in seed_graph.edges(keys=True))
+    order = [(r["START_ID"], r["END_ID"], r["props"]["fact"]) for r in relationships]
+    assert order == sorted(order)
+    for relationship in relationships:
+        key = (relationship["START_ID"], relationship["END_ID"], relationship["props"]["fact"])
+        data = seed_graph.edges[key]
+        assert relationship["TYPE"] == data["kind"].upper().replace(" ", "_")
+        for name in ("label", "evidence", "document", "sentence", "char_begin", "char_end"):
+            assert relationship["props"][name] == data[name], name
+        assert isinstance(relationship["props"]["char_begin"], int)
+    kinds = Counter(r["TYPE"] for r in relationships)
+    assert {"MEMBER_OF", "INVESTIGATED", "AGAINST", "APPLIES_TO"} <= set(kinds)
+    assert kinds == Counter(
+        d["kind"].upper().replace(" ", "_") for *_, d in seed_graph.edges(data=True)
+    )
+    iopc = next(
+        n["ID"] for n in nodes if n["props"]["label"] == "Independent Office for Police Conduct"
+    )
+    assert any(
+        r["START_ID"] == iopc and r["TYPE"] == "INVESTIGATED" and r["END_ID"] == SYP
+        for r in relationships
+    )
+
+
+def test_export_neo4j_deterministic_and_special_characters(seed_graph, tmp_path):
+    first = write_neo4j(seed_graph, tmp_path / "a")
+    second = write_neo4j(entity_graph_copy(seed_graph), tmp_path / "b")
+    for one, two in zip(first, second, strict=True):
+        assert one.read_bytes() == two.read_bytes()
+    graph = nx.MultiDiGraph()
+    label = 'Smith & "Jones", café'
+    graph.add_node("id:a", type="Organisation", label=label, alt_labels=["S&J", "x;y"], count=None)
+    graph.add_node("id:b", type="Person", label="Ann\nLee", statements=2)
+    graph.add_edge(
+        "id:b", "id:a", key="id:f", kind="member of", label="director", evidence="a\r\nb"
+    )
+    nodes_path, relationships_path = write_neo4j(graph, tmp_path / "special")
+    # One line per record: the files import without --multiline-fields.
+    assert len(nodes_path.read_text(encoding="utf-8").splitlines()) == 3
+    assert len(relationships_path.read_text(encoding="utf-8").splitlines()) == 2
+    _, nodes = _neo4j_read(nodes_path)
+    _, (relationship,) = _neo4j_read(relationships_path)
+    a, b = nodes
+    assert a["props"]["label"] == label  # quotes and commas survive
+    assert a["props"]["alt_labels"] == ["S&J", "x,y"]  # an item's own ";" would split it
+    assert "count" not in a["props"] and b["props"]["statements"] == 2
+    assert b["props"]["label"] == "Ann Lee"
+    assert relationship["TYPE"] == "MEMBER_OF" and relationship["props"]["fact"] == "id:f"
+    assert relationship["props"]["evidence"] == "a  b"  # one space per character: same length
+    assert relationship["props"]["label"] == "director"
+
+
+def test_export_neo4j_errors(seed_store, tmp_path):
+    result = CliRunner().invoke(
+        app, ["export", "--format", "neo4j", "-o", "-", "--store", str(seed_store.path)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == "error: The neo4j export writes two files: give a folder with -o DIR\n"
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(CasegraphError, match=r"^Cannot write the Neo4j CSV files into '.*file': "):
+        export_store(seed_store, "neo4j", blocker)
 
 
 # -- RDF formats ----------------------------------------------------------------------------------

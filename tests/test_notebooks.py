@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable
 from html import escape, unescape
 from pathlib import Path
@@ -92,6 +93,12 @@ def _captioned(nb: nbformat.NotebookNode, caption: str) -> str:
     return found[0]
 
 
+def _header(html: str) -> list[str]:
+    """The column names of a notebook's HTML table."""
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    return [unescape(cell) for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
+
+
 def _images(nb: nbformat.NotebookNode) -> int:
     return sum(1 for o in _outputs(nb) if "image/png" in o.get("data", {}))
 
@@ -173,9 +180,36 @@ def test_explore_follows_a_fact_to_its_sentence(run, seed_store):
     assert any("<mark>" in h and anchor in unescape(h) for h in _html(nb))
 
 
+def test_explore_counts_facts_per_entity_as_integers(run, seed_store):
+    nb = run(EXPLORE)
+    # to_dataframe() typed the SPARQL counts: the notebook prints the dtypes.
+    printed = _printed(nb)
+    for column in ("allegations", "outcomes", "statements"):
+        assert re.search(rf"^{column}\s+Int64$", printed, re.M), column
+    assert re.search(r"^label\s+string$", printed, re.M)
+    table = _captioned(nb, "Facts about each entity")
+    assert _header(table) == ["label", "type", "allegations", "outcomes", "statements", "total"]
+    rows = _table(table)
+    # The same counts, read from the networkx graph instead of SPARQL.
+    G = entity_graph(seed_store)
+    expected = {}
+    for node, data in G.nodes(data=True):
+        if data["type"] not in ("Organisation", "Person", "Group"):
+            continue
+        kinds = [edge["kind"] for _, _, edge in G.in_edges(node, data=True)]
+        counts = [kinds.count("against"), kinds.count("applies to"), data["statements"]]
+        if sum(counts):
+            expected[data["label"]] = [f"cg:{data['type']}", *map(str, counts), str(sum(counts))]
+    assert {row[0]: row[1:] for row in rows} == expected
+    assert len(rows) == len(expected)
+    totals = [int(row[5]) for row in rows]
+    assert totals == sorted(totals, reverse=True)  # sorted as numbers
+    assert rows[0][:3] == ["South Yorkshire Police", "cg:Organisation", "9"]
+
+
 def test_explore_draws_the_graph_inline(run):
     nb = run(EXPLORE)
-    assert _images(nb) == 2  # the whole graph and the force's neighbourhood
+    assert _images(nb) == 3  # the facts per entity, the whole graph, the force's neighbourhood
 
 
 # -- 02-accountability-funnel ---------------------------------------------------------------------
@@ -223,4 +257,27 @@ def test_funnel_cites_the_sentences_and_draws_the_charts(run):
     allegations = [row for row in rows if row[:2] == ["South Yorkshire Police", "Allegations"]]
     assert allegations[0][2] == "265"
     assert allegations[0][4].startswith("However despite the IOPC looking into 265 separate")
-    assert _images(nb) == 1
+    assert _images(nb) == 2  # the funnels, the outcomes by document
+
+
+def test_funnel_counts_outcomes_by_document(run, seed_store):
+    nb = run(FUNNEL)
+    printed = _printed(nb)
+    assert re.search(r"^outcomes\s+Int64$", printed, re.M)
+    assert re.search(r"^document\s+string$", printed, re.M)
+    table = _captioned(nb, "Outcomes by document and kind")
+    header = _header(table)
+    assert header[0] == "document" and header[-1] == "total"
+    rows = [dict(zip(header, row, strict=True)) for row in _table(table)]
+    for row in rows:
+        counts = [int(row[kind]) for kind in header[1:-1]]  # integers, 0 where none
+        assert sum(counts) == int(row["total"]) > 0
+    totals = [int(row["total"]) for row in rows]
+    assert totals == sorted(totals, reverse=True)
+    # The seed article's row holds its outcomes, by the top concept of their type (the groups
+    # of the entity graph); the development documents, when present, add rows of their own.
+    G = entity_graph(seed_store)
+    expected = Counter(d["group"] for _, d in G.nodes(data=True) if d["type"] == "Outcome")
+    (seed,) = [row for row in rows if row["document"] == "rotherham-iopc"]
+    assert {kind: int(seed[kind]) for kind in header[1:-1] if int(seed[kind])} == expected
+    assert len(rows) > 1 if DEV.is_dir() else len(rows) == 1

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 import rdflib
 
@@ -234,10 +235,114 @@ def test_query_allowed_lookalikes(store: CaseStore, query: str) -> None:
 def test_query_import_is_light() -> None:
     code = (
         "import sys, graph.query; "
-        "heavy = ('spacy', 'rdflib', 'trafilatura', 'pyshacl'); "
+        "heavy = ('spacy', 'rdflib', 'trafilatura', 'pyshacl', 'pandas'); "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
     output = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert output.strip() == "[]"
+
+
+# -- DataFrames, on the seed store ----------------------------------------------------------------
+
+CLASS_COUNTS = """
+SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class } GROUP BY ?class ORDER BY ?class
+"""
+GROUP_SIZES = """
+SELECT ?group ?label ?count WHERE {
+  ?group a cg:Group ; rdfs:label ?label . OPTIONAL { ?group cg:count ?count }
+} ORDER BY ?group
+"""
+
+
+def test_dataframe_count_query_gives_int64(seed_store: CaseStore) -> None:
+    result = run_query(seed_store, CLASS_COUNTS)
+    frame = result.to_dataframe()
+    assert list(frame.columns) == ["class", "n"]
+    assert str(frame["n"].dtype) == "Int64"
+    assert frame["n"].tolist() == [int(n) for _, n in result.rows]
+    assert all(isinstance(n, int) for n in frame["n"].tolist())
+    counts = dict(zip(frame["class"], frame["n"], strict=True))
+    assert counts[CG + "Organisation"] == 4 and counts[CG + "Document"] == 1
+    # Integers sort as numbers, not as text ("9" < "11").
+    assert frame.sort_values("n")["n"].is_monotonic_increasing
+    assert frame["n"].sum() == sum(int(n) for _, n in result.rows)
+
+
+def test_dataframe_unbound_optional_is_missing(seed_store: CaseStore) -> None:
+    result = run_query(seed_store, GROUP_SIZES)
+    frame = result.to_dataframe()
+    assert str(frame["count"].dtype) == "Int64"
+    unknown = [i for i, row in enumerate(result.rows) if row[2] is None]
+    assert unknown  # "Rotherham's council leader and entire cabinet": no stated size
+    assert frame["count"].isna().tolist() == [row[2] is None for row in result.rows]
+    assert all(frame["count"][i] is pd.NA for i in unknown)
+    known = frame.dropna(subset=["count"])
+    sizes = dict(zip(known["label"], known["count"], strict=True))
+    assert sizes["47 officers"] == 47 and sizes["51 complainants"] == 51
+
+
+def test_dataframe_iris_are_full_strings(seed_store: CaseStore) -> None:
+    frame = run_query(seed_store, GROUP_SIZES).to_dataframe()
+    assert frame["group"].dtype == "string" and frame["label"].dtype == "string"
+    assert all(isinstance(iri, str) for iri in frame["group"])
+    assert f"{ID}group/rotherham-iopc/officer" in frame["group"].tolist()
+    assert all(iri.startswith(ID + "group/") for iri in frame["group"])
+    # A string column with an unbound value (an organisation without another name): missing too.
+    organisations = run_query(seed_store, SELECT_ORGS)
+    alt = organisations.to_dataframe()["alt"]
+    assert alt.isna().tolist() == [row[2] is None for row in organisations.rows]
+    assert alt.isna().any() and alt.dropna().tolist() == [r[2] for r in organisations.rows if r[2]]
+
+
+def test_dataframe_dates_decimals_and_booleans(seed_store: CaseStore) -> None:
+    query = """
+    SELECT ?doc ?published ?seen ?confidence ?sure WHERE {
+      ?doc a cg:Document .
+      ?fact cg:confidence ?confidence .
+      BIND("2023-05-11"^^xsd:date AS ?published)
+      BIND("2023-05-11T09:30:00+01:00"^^xsd:dateTime AS ?seen)
+      BIND(?confidence >= 0.9 AS ?sure)
+    } ORDER BY ?fact
+    """
+    result = run_query(seed_store, query)
+    frame = result.to_dataframe()
+    assert list(frame.columns) == ["doc", "published", "seen", "confidence", "sure"]
+    assert pd.api.types.is_datetime64_dtype(frame["published"])
+    assert (frame["published"] == pd.Timestamp("2023-05-11")).all()
+    assert isinstance(frame["seen"].dtype, pd.DatetimeTZDtype)
+    assert frame["seen"][0] == pd.Timestamp("2023-05-11T08:30:00", tz="UTC")
+    assert frame["confidence"].dtype == "float64"
+    assert frame["confidence"].tolist() == [float(row[3]) for row in result.rows]
+    assert frame["sure"].dtype == "boolean"
+    assert frame["sure"].tolist() == [float(row[3]) >= 0.9 for row in result.rows]
+    assert frame["sure"].any() and not frame["sure"].all()
+    assert frame["doc"].tolist() == [DOC.replace("rotherham", "rotherham-iopc")] * len(frame)
+
+
+def test_dataframe_column_order_and_mixed_columns(seed_store: CaseStore) -> None:
+    query = """
+    SELECT ?n ?value ?nothing WHERE {
+      VALUES (?n ?value) { (3 <https://example.org/x>) (1 "2"^^xsd:integer) }
+      OPTIONAL { ?nothing a cg:NoSuchClass }
+    }
+    """
+    frame = run_query(seed_store, query).to_dataframe()
+    assert list(frame.columns) == ["n", "value", "nothing"]
+    assert frame["n"].tolist() == [3, 1]
+    # An IRI and an integer in one column: their text, not a number.
+    assert frame["value"].dtype == "string"
+    assert frame["value"].tolist() == ["https://example.org/x", "2"]
+    assert frame["nothing"].isna().all()
+    empty = run_query(seed_store, "SELECT ?a ?b WHERE { ?a a cg:NoSuchClass ; cg:count ?b }")
+    assert list(empty.to_dataframe().columns) == ["a", "b"] and empty.to_dataframe().empty
+
+
+def test_dataframe_needs_a_select_result(seed_store: CaseStore) -> None:
+    with pytest.raises(ValueError, match="needs a SELECT result, not the result of ASK"):
+        run_query(seed_store, "ASK { ?s ?p ?o }").to_dataframe()
+    with pytest.raises(ValueError, match="CONSTRUCT or DESCRIBE"):
+        run_query(seed_store, "CONSTRUCT WHERE { ?s a cg:Person }").to_dataframe()
+    by_hand = QueryResult(columns=["x"], rows=[("7",), (None,)]).to_dataframe()
+    assert by_hand["x"].dtype == "string" and by_hand["x"][0] == "7" and by_hand["x"][1] is pd.NA

@@ -6,7 +6,10 @@ store exactly the N-Quads of a plain build (content hashes included: the parent 
 
 from __future__ import annotations
 
+import builtins
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -130,8 +133,9 @@ def test_scale_build_reads_documents_as_it_goes(workers, nlp):
 
 @pytest.fixture(scope="module")
 def dask_cluster():
-    distributed = pytest.importorskip("distributed")
     import logging
+
+    import distributed  # the extra casegraph[cluster], which the dev extra includes
 
     cluster = distributed.LocalCluster(
         n_workers=2,
@@ -182,6 +186,57 @@ def test_scale_cli_workers_and_cluster_exclusive(tmp_path):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "--workers or --cluster" in result.output
+
+
+def _without_distributed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if casegraph[cluster] were not installed: importing distributed fails."""
+    monkeypatch.setitem(sys.modules, "distributed", None)
+
+
+def _without_dask(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if only dask were missing: distributed's own ``import dask`` fails."""
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name.split(".")[0] in ("dask", "distributed"):
+            raise ModuleNotFoundError("No module named 'dask'", name="dask")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+
+
+@pytest.mark.parametrize("missing", [_without_distributed, _without_dask])
+def test_scale_cli_cluster_without_dask(tmp_path, monkeypatch, missing):
+    store = tmp_path / "store"
+    missing(monkeypatch)
+    result = CliRunner().invoke(
+        app, ["build", str(SEED), "--store", str(store), "--cluster", "local"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == "error: --cluster needs dask: pip install 'casegraph[cluster]'\n"
+    assert not store.exists()  # refused before anything is built
+
+
+def test_scale_build_cluster_without_dask(tmp_path, monkeypatch):
+    from graph.cluster import ClusterError
+
+    _without_distributed(monkeypatch)
+    with pytest.raises(ClusterError, match=r"^--cluster needs dask: pip install"):
+        build([SEED], tmp_path / "store", cluster="local")
+
+
+def test_scale_bench_without_psutil():
+    # psutil is an extra (casegraph[bench]): the benchmark says so on one line.
+    script = Path(__file__).resolve().parent.parent / "bench" / "throughput.py"
+    code = (
+        "import runpy, sys; sys.modules['psutil'] = None; "
+        f"sys.argv = [{str(script)!r}, '--help']; runpy.run_path(sys.argv[0], run_name='__main__')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: bench/throughput.py needs psutil: pip install 'casegraph[bench]'\n"
+    )
 
 
 # -- incremental builds ----------------------------------------------------------------------------
