@@ -73,8 +73,10 @@ _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\b\x1b") + b"\x7f"
 def slugify(name: str) -> str:
     """Return a deterministic IRI-safe slug of ``name``: lower case ``[a-z0-9-]``.
 
-    Accents are dropped (``é`` -> ``e``) and every run of other characters becomes one hyphen. A
-    name with no usable character gets ``doc-`` and a short hash of the name, so it is never empty.
+    python-slugify transliterates to ASCII (``é`` -> ``e``, ``ß`` -> ``ss``, ``Ø`` -> ``o``,
+    other scripts by their Unidecode reading) and makes every run of other characters one
+    hyphen. A name with no usable character gets ``doc-`` and a short hash of the name, so it is
+    never empty.
 
     Parameters
     ----------
@@ -87,16 +89,17 @@ def slugify(name: str) -> str:
 
     Examples
     --------
-    >>> slugify("Café_Report--Final")
-    'cafe-report-final'
-    >>> slugify("報告")
-    'doc-e07f3ce9'
+    >>> slugify("Café_Report--Final"), slugify("Straße Ærø")
+    ('cafe-report-final', 'strasse-aero')
+    >>> slugify("---")
+    'doc-58b63e27'
     """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    from slugify import slugify as transliterate
+
+    slug = transliterate(name, lowercase=True, separator="-", regex_pattern=r"[^a-z0-9]+")
     if slug:
         return slug
-    return "doc-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return "doc-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def expand_paths(
