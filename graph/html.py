@@ -1,20 +1,38 @@
-"""An interactive HTML view of the entity graph: one self-contained file, no network needed.
+"""An interactive HTML view of the entity graph for checking facts: one self-contained file.
 
 :func:`html_data` reads the store into JSON-ready data: the nodes and edges of
 :func:`graph.draw.entity_graph` (entities, and the allegations and outcomes it adds as nodes), laid
-out by a deterministic networkx layout, and every fact about each node with the sentences it was
-derived from (document, character offsets, text). :func:`html_page` turns that data into one HTML
-page with the vendored Cytoscape.js (``graph/static/``) and all scripts and styles inlined;
-:func:`write_html` writes it to a file.
+out by a deterministic networkx layout, every fact about each node with the sentences it was
+derived from (document, character offsets, text), and, from the documents that facts cite, the
+passages of their text around those sentences. :func:`html_page` renders the Jinja2 template
+``graph/templates/view.html`` (with ``view.css`` and ``view.js``) into one HTML page with the
+vendored Cytoscape.js (``graph/static/``), every script and style inlined; :func:`write_html`
+writes it to a file.
 
-In the page, drag to pan, scroll to zoom, and click a node (or an edge) to list its facts and their
-source sentences in the side panel. ``page.html?select=<node IRI>`` opens with that node selected,
-as a click on it would; ``page.html?fact=<fact IRI>`` as a click on that fact's edge would. The
-``<body>`` gets ``data-rendered`` (the number of nodes Cytoscape holds), ``data-edges`` and
-``data-selected`` attributes, which the tests read from the DOM.
+In the page, drag to pan, scroll to zoom, click a node (or an edge) to list its facts and their
+source sentences in the side panel, each sentence highlighted (``<mark>``) in its paragraph of the
+document. The search box lists the entities whose name (label or other name) contains what is
+typed; choosing one selects and centres it. Check boxes hide entity types, fact types (classes)
+and documents. The URL holds the state, so a link can be shared ("Copy link"):
+
+- ``?select=<IRI>``: that node selected, as a click on it would; a fact that is no node (a
+  membership, investigation, statement) as a click on its edge would (``?fact=<IRI>`` too);
+- ``?hide=Person&hide=Statement``: entity types and fact classes hidden;
+- ``?hide-doc=<document IRI>``: the facts of that document, and the entities named only there,
+  hidden;
+- ``?search=<text>``: the search box filled in on load and its matches listed.
+
+The ``<body>`` exposes the state to the tests as ``data-*`` attributes: ``data-rendered`` (nodes
+Cytoscape holds), ``data-edges``, ``data-visible-nodes`` and ``data-visible-edges`` (what the
+filters leave), ``data-selected`` (the IRI), ``data-selected-at`` (where the selection is drawn,
+``x,y`` in CSS pixels of the page), ``data-search-results`` (how many shown nodes match the
+search), ``data-link`` (the shareable URL), ``data-zoom``, ``data-node-font-size`` and
+``data-edge-font-size`` (label sizes in graph units: on screen they are that times the zoom, at
+least :data:`MIN_LABEL_PIXELS` at the first view). Each cited sentence in the side panel is a
+``<mark>`` with ``data-doc``, ``data-begin`` and ``data-end``.
 
 The same store always gives the same bytes: everything is sorted, the layout is seeded and the
-page holds no date. networkx is imported inside the functions.
+page holds no date. networkx and Jinja2 are imported inside the functions.
 
 Examples
 --------
@@ -27,13 +45,14 @@ Examples
 
 from __future__ import annotations
 
-import html
+import bisect
 import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from graph.analysis import ENTITY_TYPES, FACT_TYPES
 from graph.draw import NODE_STYLES
 from graph.errors import CasegraphError
 
@@ -42,10 +61,47 @@ if TYPE_CHECKING:
 
     from graph.store import CaseStore
 
-__all__ = ["EDGE_FAMILIES", "EDGE_STYLES", "NODE_SHAPES", "html_data", "html_page", "write_html"]
+__all__ = [
+    "CLASS_FAMILIES",
+    "CONTEXT_CHARS",
+    "EDGE_FAMILIES",
+    "EDGE_STYLES",
+    "FACT_CLASSES",
+    "HIGHLIGHT",
+    "MIN_LABEL_PIXELS",
+    "NODE_SHAPES",
+    "html_data",
+    "html_page",
+    "write_html",
+]
 
-_STATIC = Path(__file__).resolve().parent / "static"
+_PACKAGE = Path(__file__).resolve().parent
+_STATIC = _PACKAGE / "static"
 _LIBRARY = "cytoscape.min.js"
+_TEMPLATES = _PACKAGE / "templates"
+_TEMPLATE = "view.html"
+
+#: Characters of the document shown on each side of a cited sentence, at most: the paragraphs
+#: (text between blank lines) around it that fit, or its own paragraph cut there.
+CONTEXT_CHARS = 300
+
+#: Smallest size of labels on screen, in CSS pixels, at the first view: label fonts grow when the
+#: graph is fitted to the window at a zoom that would draw them smaller.
+MIN_LABEL_PIXELS = 12
+
+#: The colour around the selected node or edge (no node type or edge family has it).
+HIGHLIGHT = "#FFCC00"
+
+#: Fact classes, in the order of the filters and of the facts listed for an entity.
+FACT_CLASSES = ("Membership", "Investigation", "Allegation", "Outcome", "Statement")
+
+#: The edge family (a key of :data:`EDGE_STYLES`) that draws each fact class; statements have none.
+CLASS_FAMILIES: dict[str, str] = {
+    "Membership": "member of",
+    "Investigation": "investigated",
+    "Allegation": "allegation",
+    "Outcome": "outcome",
+}
 
 #: Cytoscape.js node shape for each matplotlib marker of :data:`graph.draw.NODE_STYLES`.
 NODE_SHAPES: dict[str, str] = {
@@ -115,7 +171,28 @@ SELECT DISTINCT ?fact ?doc ?begin ?end ?text ?title ?source WHERE {
 }
 """
 
-_CLASS_ORDER = ("Membership", "Investigation", "Allegation", "Outcome", "Statement")
+# The documents whose graph types each entity (an entity is hidden with all its documents).
+_ENTITY_DOCUMENTS_QUERY = """
+SELECT DISTINCT ?entity ?doc WHERE {
+  VALUES ?type { cg:Organisation cg:Person cg:Group cg:Place }
+  GRAPH ?doc { ?entity a ?type . ?doc a cg:Document }
+}
+"""
+
+_DOCUMENTS_QUERY = """
+SELECT DISTINCT ?doc ?title ?source WHERE {
+  ?doc a cg:Document .
+  OPTIONAL { ?doc dcterms:title ?title }
+  OPTIONAL { ?doc dcterms:source ?source }
+}
+"""
+
+# One document's text, read one document at a time (a corpus's texts never all in memory).
+_TEXT_QUERY = "SELECT DISTINCT ?text WHERE {{ <{doc}> nif:isString ?text }}"
+
+# Paragraphs are separated by a blank line (whitespace only between two line breaks).
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
 _CG = "https://w3id.org/casegraph/ontology#"
 
 
@@ -227,27 +304,145 @@ def _summary(
     return f"Statement by {names('said by')}"
 
 
-def html_data(store: CaseStore) -> dict[str, Any]:
+def _window(
+    text: str, breaks: list[tuple[int, int]], begin: int, end: int, reach: int
+) -> dict[str, Any]:
+    r"""The passage of ``text`` shown around the sentence at ``begin:end``.
+
+    It holds the sentence's paragraph and the whole paragraphs around it that end no more than
+    ``reach`` characters before the sentence or begin no more than ``reach`` after it. When the
+    sentence's own paragraph reaches further, it is cut there (at a line break, else a space),
+    and ``cutBefore`` or ``cutAfter`` says so. ``breaks`` are the ``(start, end)`` of the
+    paragraph breaks of ``text`` (blank lines), in order.
+
+    >>> text = "Title\n\nOne. Two three.\nFour.\n\nNext."
+    >>> breaks = [(m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(text)]
+    >>> window = _window(text, breaks, 12, 22, 8)
+    >>> text[window["begin"] : window["end"]], window["cutBefore"], window["cutAfter"]
+    ('One. Two three.\nFour.', False, False)
+    >>> window = _window(text, breaks, 12, 22, 100)
+    >>> text[window["begin"] : window["end"]] == text
+    True
+    >>> window = _window(text, breaks, 12, 22, 3)
+    >>> text[window["begin"] : window["end"]], window["cutBefore"], window["cutAfter"]
+    ('Two three.', True, True)
+    """
+    starts = [0, *(stop for _, stop in breaks)]  # where each paragraph begins
+    ends = [*(start for start, _ in breaks), len(text)]  # and ends
+    own_start = starts[bisect.bisect_right(starts, begin) - 1]
+    own_end = ends[min(bisect.bisect_left(ends, end), len(ends) - 1)]
+    if begin - own_start > reach:  # cut the sentence's paragraph
+        lower = begin - reach
+        cut = text.find("\n", lower, begin)
+        if cut < 0:
+            cut = next((i for i in range(lower, begin) if text[i].isspace()), lower - 1)
+        start = cut + 1
+    else:  # the first paragraph that begins within reach
+        start = starts[bisect.bisect_left(starts, begin - reach)]
+    if own_end - end > reach:
+        upper = end + reach
+        cut = text.rfind("\n", end, upper)
+        if cut < 0:
+            cut = next((i for i in range(upper - 1, end - 1, -1) if text[i].isspace()), upper)
+        stop = cut
+    else:  # the last paragraph that ends within reach
+        stop = ends[bisect.bisect_right(ends, end + reach) - 1]
+    return {
+        "begin": min(start, begin),
+        "end": max(stop, end),
+        "cutBefore": start > own_start,
+        "cutAfter": stop < own_end,
+    }
+
+
+def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching ``(begin, end)`` ranges merged, in order.
+
+    >>> _merge([(5, 9), (0, 3), (3, 4), (8, 12)])
+    [(0, 4), (5, 12)]
+    """
+    merged: list[tuple[int, int]] = []
+    for begin, end in sorted(windows):
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((begin, end))
+    return merged
+
+
+def _passages(
+    store: CaseStore, facts: dict[str, dict[str, Any]], reach: int
+) -> dict[str, list[dict[str, Any]]]:
+    """Give each evidence of ``facts`` its ``window`` (or None and a ``note`` saying why) and
+    return, for each document cited, the ``spans`` of its text that the windows need.
+
+    The document's text is read from the store (``nif:isString``), one document at a time. A
+    window is given only when the text at the sentence's offsets is the sentence, so the page
+    highlights exactly the characters the offsets name.
+    """
+    cited: dict[str, list[dict[str, Any]]] = {}
+    for fact in facts.values():
+        for evidence in fact["evidence"]:
+            evidence["window"], evidence["note"] = None, ""
+            cited.setdefault(evidence["doc"], []).append(evidence)
+    spans: dict[str, list[dict[str, Any]]] = {}
+    if reach <= 0:
+        return spans
+    for doc, evidences in sorted(cited.items()):
+        texts = sorted(
+            _value(solution, "text") for solution in store.query(_TEXT_QUERY.format(doc=doc))
+        )
+        if not texts:
+            for evidence in evidences:
+                evidence["note"] = "The text of this document is not in the store."
+            continue
+        text = texts[0]
+        breaks = [(match.start(), match.end()) for match in _PARAGRAPH_BREAK.finditer(text)]
+        windows = []
+        for evidence in evidences:
+            begin, end = evidence["begin"], evidence["end"]
+            if not (0 <= begin < end <= len(text)) or text[begin:end] != evidence["text"]:
+                evidence["note"] = (
+                    "The document's text at these offsets is not this sentence; "
+                    "check the document itself."
+                )
+                continue
+            evidence["window"] = _window(text, breaks, begin, end, reach)
+            windows.append((evidence["window"]["begin"], evidence["window"]["end"]))
+        spans[doc] = [{"begin": b, "text": text[b:e]} for b, e in _merge(windows)]
+    return spans
+
+
+def html_data(store: CaseStore, *, context: int = CONTEXT_CHARS) -> dict[str, Any]:
     """Read the entity graph of a store, with the facts and sentences behind it, as JSON data.
 
     Parameters
     ----------
     store
         An open :class:`~graph.store.CaseStore`.
+    context
+        Characters of the document's text to include on each side of each cited sentence, at
+        most, within its paragraph; 0 includes no document text (the sentences only).
 
     Returns
     -------
     dict
         ``nodes``: one per node of :func:`graph.draw.entity_graph` (entities, and the
         allegations and outcomes it adds as nodes), sorted by IRI, with ``id``, ``label``,
-        ``type``, ``outcomes`` and ``position`` (``x``, ``y`` in pixels, seeded).
+        ``altLabels`` (other names), ``type``, ``outcomes``, ``docs`` (the documents that name
+        the entity, or that state the fact) and ``position`` (``x``, ``y`` in pixels, seeded).
         ``edges``: one per edge of that graph, with ``id`` (``e0``, ``e1`` ...), ``source``,
         ``target``, ``fact`` (the fact IRI), ``kind``, ``family`` (a key of
         :data:`EDGE_STYLES`) and ``label``. ``facts``: fact IRI → ``class``, ``summary``,
         ``participants`` (``[role, entity IRI]`` pairs) and ``evidence`` (``doc``, ``title``,
-        ``source``, ``begin``, ``end``, ``text`` of each source sentence). ``entityFacts``: entity
-        or fact node IRI → the IRIs of the facts that name it (a fact node: itself first), in
-        class then summary order.
+        ``source``, ``begin``, ``end``, ``text`` of each source sentence, and ``window``: the
+        ``begin`` and ``end`` of the passage shown around it, with ``cutBefore`` and
+        ``cutAfter`` when it is less than the paragraph, or None with a ``note`` saying why).
+        ``entityFacts``: entity or fact node IRI → the IRIs of the facts that name it (a fact
+        node: itself first), in class then summary order. ``documents``: document IRI →
+        ``title``, ``source``, ``facts`` (how many facts cite it) and ``spans`` (``begin``,
+        ``text``: the parts of its text the windows need, in order), for every document that
+        names a node or that a fact cites. Offsets count characters (code points) of the text.
     """
     from graph.draw import entity_graph
 
@@ -316,18 +511,53 @@ def html_data(store: CaseStore) -> dict[str, Any]:
         listed.sort(
             key=lambda fact: (
                 fact != node,
-                _CLASS_ORDER.index(facts[fact]["class"]),
+                FACT_CLASSES.index(facts[fact]["class"]),
                 facts[fact]["summary"],
             )
         )
+
+    spans = _passages(store, facts, context)
+    node_docs: dict[str, set[str]] = {node: set() for node in entities}
+    for solution in store.query(_ENTITY_DOCUMENTS_QUERY):
+        entity = _value(solution, "entity")
+        if entity in node_docs:
+            node_docs[entity].add(_value(solution, "doc"))
+    for fact, record in facts.items():
+        if fact in node_docs:
+            node_docs[fact].update(evidence["doc"] for evidence in record["evidence"])
+    cited: dict[str, int] = {}
+    for record in facts.values():
+        for doc in {evidence["doc"] for evidence in record["evidence"]}:
+            cited[doc] = cited.get(doc, 0) + 1
+    named = set(cited).union(*node_docs.values())
+    documents: dict[str, dict[str, Any]] = {}
+    for solution in store.query(_DOCUMENTS_QUERY):
+        doc = _value(solution, "doc")
+        if doc in named:
+            entry = {
+                "title": _value(solution, "title") or "",
+                "source": _value(solution, "source") or "",
+                "facts": cited.get(doc, 0),
+                "spans": spans.get(doc, []),
+            }
+            # One title per document; should two graphs disagree, keep the smallest.
+            if doc not in documents or (entry["title"], entry["source"]) < (
+                documents[doc]["title"],
+                documents[doc]["source"],
+            ):
+                documents[doc] = entry
+    for doc in sorted(named - set(documents)):  # cited, but not typed cg:Document
+        documents[doc] = {"title": "", "source": "", "facts": cited.get(doc, 0), "spans": []}
 
     positions = _positions(graph)
     nodes = [
         {
             "id": node,
             "label": data.get("label") or data.get("type") or node,
+            "altLabels": list(data.get("alt_labels", [])),
             "type": data.get("type", ""),
             "outcomes": list(data.get("outcomes", [])),
+            "docs": sorted(node_docs[node]),
             "position": {"x": positions[node][0], "y": positions[node][1]},
         }
         for node, data in sorted(graph.nodes(data=True))
@@ -346,7 +576,13 @@ def html_data(store: CaseStore) -> dict[str, Any]:
             sorted(graph.edges(keys=True, data=True), key=lambda edge: edge[:3])
         )
     ]
-    return {"nodes": nodes, "edges": edges, "facts": facts, "entityFacts": entity_facts}
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "facts": facts,
+        "entityFacts": entity_facts,
+        "documents": dict(sorted(documents.items())),
+    }
 
 
 def _script_json(data: Any) -> str:
@@ -374,7 +610,28 @@ def _library() -> str:
     return script
 
 
-def html_page(store: CaseStore, title: str = "casegraph") -> str:
+def _render(**context: Any) -> str:
+    """The page template (``graph/templates/view.html``) rendered with ``context``."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    try:
+        return environment.get_template(_TEMPLATE).render(**context)
+    except jinja2.TemplateNotFound as error:
+        raise CasegraphError(
+            f"Cannot write HTML: template '{error.name}' not found in '{_TEMPLATES}'; "
+            "reinstall casegraph"
+        ) from None
+    except jinja2.TemplateError as error:
+        raise CasegraphError(f"Cannot write HTML: template {_TEMPLATE}: {error}") from None
+
+
+def html_page(store: CaseStore, title: str = "casegraph", *, context: int = CONTEXT_CHARS) -> str:
     """The interactive HTML page of a store's entity graph, as text.
 
     Parameters
@@ -383,6 +640,9 @@ def html_page(store: CaseStore, title: str = "casegraph") -> str:
         An open :class:`~graph.store.CaseStore`.
     title
         The page title, shown in the header too.
+    context
+        Characters of document text shown around each cited sentence, at most (see
+        :func:`html_data`); 0 puts no document text in the page.
 
     Returns
     -------
@@ -392,9 +652,10 @@ def html_page(store: CaseStore, title: str = "casegraph") -> str:
     Raises
     ------
     CasegraphError
-        When the vendored Cytoscape.js file is missing (a broken installation).
+        When the vendored Cytoscape.js file or the page template is missing (a broken
+        installation).
     """
-    data = html_data(store)
+    data = html_data(store, context=context)
     config = {
         # Lists, not objects: the legend keeps this order, and the JSON keys are sorted.
         "nodeStyles": [
@@ -410,20 +671,29 @@ def html_page(store: CaseStore, title: str = "casegraph") -> str:
             }
             for family, (colour, line) in EDGE_STYLES.items()
         ],
+        "entityTypes": list(ENTITY_TYPES),
+        "factClasses": [
+            {"class": name, "family": CLASS_FAMILIES.get(name), "node": name in FACT_TYPES}
+            for name in FACT_CLASSES
+        ],
+        "minLabelPixels": MIN_LABEL_PIXELS,
+        "highlight": HIGHLIGHT,
     }
-    parts = {
-        "TITLE": html.escape(title),
-        "STYLE": _STYLE,
-        "LIBRARY": _library(),
-        "CONFIG": _script_json(config),
-        "DATA": _script_json(data),
-        "APP": _APP,
-    }
-    # One pass: text inserted for one placeholder is never searched for another.
-    return re.sub(r"@([A-Z]+)@", lambda match: parts[match.group(1)], _PAGE)
+    page = _render(
+        title=title,
+        config=_script_json(config),
+        data=_script_json(data),
+        library=_library(),
+    )
+    # Every script is one of the template's four; nothing inserted can open or close one.
+    if page.lower().count("</script") != 4:  # pragma: no cover - a broken template
+        raise CasegraphError(f"Cannot write HTML: template {_TEMPLATE} must hold 4 scripts")
+    return page
 
 
-def write_html(store: CaseStore, path: str | Path, title: str = "casegraph") -> Path:
+def write_html(
+    store: CaseStore, path: str | Path, title: str = "casegraph", *, context: int = CONTEXT_CHARS
+) -> Path:
     """Write the interactive HTML page of a store's entity graph (see :func:`html_page`).
 
     Parameters
@@ -434,6 +704,8 @@ def write_html(store: CaseStore, path: str | Path, title: str = "casegraph") -> 
         The file to write, UTF-8.
     title
         The page title.
+    context
+        Characters of document text shown around each cited sentence, at most.
 
     Returns
     -------
@@ -448,332 +720,9 @@ def write_html(store: CaseStore, path: str | Path, title: str = "casegraph") -> 
     path = Path(path)
     if not path.parent.is_dir():
         raise CasegraphError(f"Cannot write {str(path)!r}: folder {str(path.parent)!r} not found")
-    page = html_page(store, title=title)
+    page = html_page(store, title=title, context=context)
     try:
         path.write_text(page, encoding="utf-8")
     except OSError as error:
         raise CasegraphError(f"Cannot write {str(path)!r}: {error.strerror}") from None
     return path
-
-
-# -- the page --------------------------------------------------------------------------------
-# @NAME@ placeholders, filled in one pass by html_page.
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
-script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>@TITLE@</title>
-<style>@STYLE@</style>
-</head>
-<body>
-<header>
-  <h1>@TITLE@</h1>
-  <span id="counts"></span>
-  <span class="help">Drag to pan, scroll to zoom, click a node or an edge for its facts.</span>
-  <button type="button" id="fit">Fit</button>
-</header>
-<main>
-  <div id="graph"><div id="cy"></div><div id="empty" hidden>No entities in this store.</div></div>
-  <aside id="side"><div id="legend"></div><div id="panel"><p class="hint">Click a node to see its \
-facts and the sentences they come from.</p></div></aside>
-</main>
-<script id="casegraph-config" type="application/json">@CONFIG@</script>
-<script id="casegraph-data" type="application/json">@DATA@</script>
-<script>@LIBRARY@</script>
-<script>@APP@</script>
-</body>
-</html>
-"""
-
-_STYLE = """
-* { box-sizing: border-box; }
-html, body { margin: 0; height: 100%; }
-body { display: flex; flex-direction: column; font: 14px/1.4 system-ui, -apple-system,
-  "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #222; background: #fff; }
-header { display: flex; align-items: baseline; gap: 1em; padding: .4em 1em;
-  border-bottom: 1px solid #ddd; background: #f7f7f7; }
-header h1 { font-size: 1.1em; margin: 0; }
-header .help { color: #666; font-size: .9em; flex: 1; }
-main { flex: 1; display: flex; min-height: 0; }
-#graph { position: relative; flex: 1; min-width: 0; }
-#cy { position: absolute; inset: 0; }
-#empty { position: absolute; top: 40%; width: 100%; text-align: center; color: #666; }
-#legend { border-bottom: 1px solid #ddd; padding: .2em 0 .5em; font-size: 12px; }
-#legend h2 { font-size: 12px; margin: .3em 0 .2em; }
-#legend .types { display: grid; grid-template-columns: 1fr 1fr; column-gap: 1em; }
-#legend .types div, #legend .families div { display: flex; align-items: center; gap: .4em; }
-#side { width: 400px; max-width: 45%; overflow: auto; border-left: 1px solid #ddd;
-  padding: .4em 1em; background: #fcfcfc; }
-#panel h2 { font-size: 1.15em; margin: .2em 0; }
-#panel .type { display: inline-block; color: #fff; border-radius: 3px; padding: 0 .4em;
-  font-size: .85em; }
-#panel .iri { font-family: ui-monospace, Menlo, Consolas, monospace;
-  font-size: .8em; color: #555; word-break: break-all; }
-#panel .where { font-size: .82em; color: #555; overflow-wrap: anywhere; }
-#panel ul.facts { list-style: none; padding: 0; }
-#panel li.fact { border-top: 1px solid #e4e4e4; padding: .5em 0; }
-#panel .summary { font-weight: 600; }
-#panel .class { color: #666; font-size: .8em; text-transform: uppercase; letter-spacing: .03em; }
-#panel blockquote { margin: .3em 0 .1em; padding: .2em .6em; border-left: 3px solid #bbb;
-  background: #fff; }
-#panel button.entity { border: none; background: none; color: #0b5cad; padding: 0;
-  cursor: pointer; font: inherit; text-decoration: underline; }
-.hint { color: #666; }
-"""
-
-_APP = r"""
-(function () {
-  "use strict";
-  var config = JSON.parse(document.getElementById("casegraph-config").textContent);
-  var data = JSON.parse(document.getElementById("casegraph-data").textContent);
-  var body = document.body;
-  var panel = document.getElementById("panel");
-  var nodesById = {};
-  data.nodes.forEach(function (n) { nodesById[n.id] = n; });
-  var nodeStyles = {};
-  config.nodeStyles.forEach(function (s) { nodeStyles[s.type] = s; });
-  var edgeStyles = {};
-  config.edgeStyles.forEach(function (s) { edgeStyles[s.family] = s; });
-
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) { node.textContent = text; }
-    return node;
-  }
-
-  function shapeIcon(shape, colour, line) {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("width", "22"); svg.setAttribute("height", "14");
-    var item;
-    if (line) {
-      item = document.createElementNS(ns, "line");
-      item.setAttribute("x1", "1"); item.setAttribute("y1", "7");
-      item.setAttribute("x2", "21"); item.setAttribute("y2", "7");
-      item.setAttribute("stroke", colour); item.setAttribute("stroke-width", "2.5");
-      if (line === "dashed") { item.setAttribute("stroke-dasharray", "5 3"); }
-      if (line === "dotted") { item.setAttribute("stroke-dasharray", "2 2"); }
-    } else {
-      var points = {
-        "round-rectangle": "5,1 17,1 17,13 5,13", "ellipse": null,
-        "triangle": "11,1 18,13 4,13", "diamond": "11,0 18,7 11,14 4,7",
-        "vee": "4,1 11,5 18,1 11,13", "hexagon": "7,1 15,1 19,7 15,13 7,13 3,7"
-      }[shape];
-      if (points) {
-        item = document.createElementNS(ns, "polygon");
-        item.setAttribute("points", points);
-      } else {
-        item = document.createElementNS(ns, "circle");
-        item.setAttribute("cx", "11"); item.setAttribute("cy", "7"); item.setAttribute("r", "6");
-      }
-      item.setAttribute("fill", colour); item.setAttribute("stroke", "#222");
-    }
-    svg.appendChild(item);
-    return svg;
-  }
-
-  function legend() {
-    var box = document.getElementById("legend");
-    var counts = {};
-    data.nodes.forEach(function (n) { counts[n.type] = (counts[n.type] || 0) + 1; });
-    box.appendChild(el("h2", {}, "Nodes"));
-    var types = el("div", {"class": "types"});
-    box.appendChild(types);
-    config.nodeStyles.forEach(function (style) {
-      var type = style.type;
-      var row = el("div", {"data-type": type});
-      row.appendChild(shapeIcon(style.shape, style.colour));
-      row.appendChild(el("span", {}, type + " (" + (counts[type] || 0) + ")"));
-      types.appendChild(row);
-    });
-    box.appendChild(el("h2", {}, "Edges"));
-    var families = el("div", {"class": "families"});
-    box.appendChild(families);
-    config.edgeStyles.forEach(function (style) {
-      var family = style.family;
-      var row = el("div", {"data-family": family});
-      row.appendChild(shapeIcon(null, style.colour, style.line));
-      var kinds = style.kinds.filter(function (k) { return k !== family; });
-      row.appendChild(el("span", {}, family + (kinds.length ? ": " + kinds.join(", ") : "")));
-      families.appendChild(row);
-    });
-  }
-
-  function evidenceItem(evidence) {
-    var item = el("div", {"class": "evidence"});
-    item.appendChild(el("blockquote", {}, evidence.text));
-    var name = evidence.title ? "\u201c" + evidence.title + "\u201d" : evidence.source;
-    var where = "Document " + evidence.doc + (name ? " (" + name + ")" : "") +
-      ", characters " + evidence.begin + "\u2013" + evidence.end;
-    item.appendChild(el("div", {"class": "where"}, where));
-    return item;
-  }
-
-  function factItem(iri, current) {
-    var fact = data.facts[iri];
-    var li = el("li", {"class": "fact", "data-fact": iri});
-    li.appendChild(el("div", {"class": "class"}, fact["class"]));
-    li.appendChild(el("div", {"class": "summary"}, fact.summary));
-    var others = fact.participants.filter(function (p) { return p[1] !== current; });
-    if (others.length) {
-      var line = el("div", {"class": "participants"});
-      others.forEach(function (p, i) {
-        if (i) { line.appendChild(document.createTextNode(", ")); }
-        line.appendChild(document.createTextNode(p[0] + ": "));
-        var button = el("button", {"type": "button", "class": "entity"},
-          nodesById[p[1]] ? nodesById[p[1]].label : p[1]);
-        button.addEventListener("click", function () { select(p[1]); });
-        line.appendChild(button);
-      });
-      li.appendChild(line);
-    }
-    if (fact.evidence.length) {
-      fact.evidence.forEach(function (e) { li.appendChild(evidenceItem(e)); });
-    } else {
-      li.appendChild(el("div", {"class": "hint"}, "No source sentence recorded."));
-    }
-    li.appendChild(el("div", {"class": "iri"}, iri));
-    return li;
-  }
-
-  function clearPanel() { while (panel.firstChild) { panel.removeChild(panel.firstChild); } }
-
-  function showEntity(id) {
-    clearPanel();
-    var node = nodesById[id];
-    if (!node) {
-      panel.appendChild(el("p", {"class": "hint"}, "No entity " + id + " in this graph."));
-      return false;
-    }
-    panel.appendChild(el("h2", {}, node.label));
-    var style = nodeStyles[node.type] || {colour: "#999"};
-    var badge = el("span", {"class": "type"}, node.type);
-    badge.style.background = style.colour;
-    panel.appendChild(badge);
-    panel.appendChild(el("div", {"class": "iri"}, node.id));
-    if (node.outcomes.length) {
-      panel.appendChild(el("p", {"class": "outcomes"}, "Outcomes: " + node.outcomes.join(", ")));
-    }
-    var facts = data.entityFacts[id] || [];
-    panel.appendChild(el("h3", {}, facts.length + (facts.length === 1 ? " fact" : " facts")));
-    var list = el("ul", {"class": "facts"});
-    facts.forEach(function (iri) { list.appendChild(factItem(iri, id)); });
-    panel.appendChild(list);
-    return true;
-  }
-
-  function showFact(iri) {
-    clearPanel();
-    if (!data.facts[iri]) {
-      panel.appendChild(el("p", {"class": "hint"}, "No fact " + iri + " in this graph."));
-      return false;
-    }
-    panel.appendChild(el("h2", {}, "Fact"));
-    var list = el("ul", {"class": "facts"});
-    list.appendChild(factItem(iri, null));
-    panel.appendChild(list);
-    return true;
-  }
-
-  legend();
-  document.getElementById("counts").textContent = data.nodes.length + " nodes, " +
-    data.edges.length + " edges, " + Object.keys(data.facts).length + " facts";
-  if (!data.nodes.length) { document.getElementById("empty").hidden = false; }
-
-  var nodeStyle = function (type, key, fallback) {
-    var style = nodeStyles[type];
-    return style ? style[key] : fallback;
-  };
-  var edgeStyle = function (family, key) { return edgeStyles[family][key]; };
-
-  var cy = cytoscape({
-    container: document.getElementById("cy"),
-    elements: {
-      nodes: data.nodes.map(function (n) {
-        var text = n.label.length > 80 ? n.label.slice(0, 77) + "\u2026" : n.label;
-        return {data: {id: n.id, label: text, type: n.type}, position: n.position};
-      }),
-      edges: data.edges.map(function (e) {
-        return {data: {id: e.id, source: e.source, target: e.target, label: e.label,
-                       family: e.family, fact: e.fact}};
-      })
-    },
-    layout: {name: "preset", fit: true, padding: 40},
-    minZoom: 0.1, maxZoom: 4, wheelSensitivity: 0.3,
-    style: [
-      {selector: "node", style: {
-        "label": "data(label)", "width": 32, "height": 32,
-        "background-color": function (n) { return nodeStyle(n.data("type"), "colour", "#999"); },
-        "shape": function (n) { return nodeStyle(n.data("type"), "shape", "ellipse"); },
-        "border-width": 1, "border-color": "#222",
-        "font-size": 13, "color": "#222", "text-valign": "bottom", "text-margin-y": 4,
-        "text-wrap": "wrap", "text-max-width": 130,
-        "text-background-color": "#fff", "text-background-opacity": 0.8,
-        "text-background-padding": 1}},
-      {selector: "edge", style: {
-        "label": "data(label)", "width": 1.6, "curve-style": "bezier",
-        "control-point-step-size": 48,
-        "line-color": function (e) { return edgeStyle(e.data("family"), "colour"); },
-        "line-style": function (e) { return edgeStyle(e.data("family"), "line"); },
-        "target-arrow-shape": "triangle", "arrow-scale": 1.1,
-        "target-arrow-color": function (e) { return edgeStyle(e.data("family"), "colour"); },
-        "font-size": 11, "color": "#333", "text-background-color": "#fff",
-        "text-background-opacity": 0.85, "text-background-padding": 1}},
-      {selector: ".faded", style: {"opacity": 0.2}},
-      {selector: "node:selected", style: {"border-width": 4, "border-color": "#000"}},
-      {selector: "edge:selected", style: {"width": 3.5}}
-    ]
-  });
-
-  function highlight(elements) {
-    cy.elements().addClass("faded");
-    elements.removeClass("faded");
-  }
-
-  function select(id) {
-    var found = showEntity(id);
-    cy.elements().unselect();
-    if (found) {
-      var node = cy.getElementById(id);
-      node.select();
-      highlight(node.closedNeighborhood());
-      body.dataset.selected = id;
-    } else {
-      cy.elements().removeClass("faded");
-      body.dataset.selected = "";
-    }
-    return found;
-  }
-  window.casegraphSelect = select;
-
-  cy.on("tap", "node", function (event) { select(event.target.id()); });
-  function selectFact(iri) {
-    var found = showFact(iri);
-    cy.elements().unselect();
-    var edges = cy.edges().filter(function (e) { return e.data("fact") === iri; });
-    if (found) { highlight(edges.union(edges.connectedNodes())); }
-    body.dataset.selected = found ? iri : "";
-    return found;
-  }
-  window.casegraphSelectFact = selectFact;
-
-  cy.on("tap", "edge", function (event) { selectFact(event.target.data("fact")); });
-  cy.on("tap", function (event) {
-    if (event.target === cy) { cy.elements().removeClass("faded"); }
-  });
-  document.getElementById("fit").addEventListener("click", function () { cy.fit(null, 40); });
-
-  cy.ready(function () {
-    body.dataset.rendered = String(cy.nodes().length);
-    body.dataset.edges = String(cy.edges().length);
-    var query = new URLSearchParams(window.location.search);
-    if (query.get("select")) { select(query.get("select")); }
-    if (query.get("fact")) { selectFact(query.get("fact")); }
-  });
-})();
-"""
