@@ -37,6 +37,9 @@ edges and outcomes give decider → entity edges whose kind is the outcome's not
 no edge: the model records who said something (``cg:saidBy``), not whom it is about, so they are
 counted on the speaker (``statements``).
 
+Every node and edge also has ``corrected``: the reasons (``rdfs:comment``) of the editor's
+corrections (:mod:`graph.correct`) that changed or added it, joined by ``"; "``, or ``""``.
+
 Nodes and edges are added in sorted order, so the same store always gives the same graph.
 networkx is imported inside the functions, so importing this module is cheap.
 """
@@ -167,6 +170,13 @@ SELECT DISTINCT ?fact ?property ?entity WHERE {
   VALUES ?property { cg:member cg:organisation cg:investigator cg:subject cg:against cg:madeBy
                      cg:appliesTo cg:decidedBy cg:concerns cg:saidBy }
   ?fact ?property ?entity .
+}"""
+
+# Facts and entities an editor's correction changed or added (graph/correct.py), with its reason.
+_CORRECTED_QUERY = """
+SELECT DISTINCT ?node ?correction ?why WHERE {
+  ?node cg:correctedBy ?correction .
+  OPTIONAL { ?correction rdfs:comment ?why }
 }"""
 
 _EVIDENCE_QUERY = """
@@ -305,6 +315,10 @@ def entity_graph(store: CaseStore, *, facts: bool = True) -> nx.MultiDiGraph:
     for solution in store.query(_LINKS_QUERY):
         prop = _value(solution, "property").removeprefix(_CG)
         links[_value(solution, "fact")][prop].add(_value(solution, "entity"))
+    corrected: dict[str, set[str]] = defaultdict(set)
+    for solution in store.query(_CORRECTED_QUERY):
+        why = _value(solution, "why") or _local(_value(solution, "correction"))
+        corrected[_value(solution, "node")].add(why)
     evidence: dict[str, dict[str, Any]] = {}
     for solution in store.query(_EVIDENCE_QUERY):
         fact = _value(solution, "fact")
@@ -326,6 +340,7 @@ def entity_graph(store: CaseStore, *, facts: bool = True) -> nx.MultiDiGraph:
             "label": label or kind,
             "fact": fact,
             **evidence.get(fact, _no_evidence()),
+            "corrected": "; ".join(sorted(corrected.get(fact, ()))),
         }
 
     for fact, record in records.items():
@@ -347,6 +362,7 @@ def entity_graph(store: CaseStore, *, facts: bool = True) -> nx.MultiDiGraph:
                 "group": record.get("group", ""),
                 "detail": record["detail"],
                 **evidence.get(fact, _no_evidence()),
+                "corrected": "; ".join(sorted(corrected.get(fact, ()))),
             }
         if record["class"] == "Statement":
             for speaker in links[fact]["saidBy"]:
@@ -387,6 +403,7 @@ def entity_graph(store: CaseStore, *, facts: bool = True) -> nx.MultiDiGraph:
         data["alt_labels"] = sorted(alt_labels.get(iri, ()))
         data["outcomes"] = sorted(outcomes.get(iri, ()))
         data["statements"] = statements.get(iri, 0)
+        data["corrected"] = "; ".join(sorted(corrected.get(iri, ())))
         if iri in count_sentences and data["count"] is not None:
             data["count_evidence"] = count_sentences[iri]["evidence"]
             data["count_sentence"] = count_sentences[iri]["sentence"]

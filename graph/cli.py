@@ -341,6 +341,15 @@ def export(
         ExportFormat.turtle
     ),
     store: StoreOption = DEFAULT_STORE,
+    sentences_only: Annotated[
+        bool,
+        typer.Option(
+            "--sentences-only",
+            help="html: show each cited sentence alone, not in its paragraph of the document "
+            "(for a page shared outside the newsroom: the text around a sentence may name people "
+            "the graph does not).",
+        ),
+    ] = False,
 ) -> None:
     """Write the graph to a file: turtle (all graphs merged), trig, nquads or jsonld (named graphs).
 
@@ -365,7 +374,8 @@ def export(
         if fmt is ExportFormat.html:
             from graph.html import html_page  # networkx
 
-            data = html_page(case_store).encode("utf-8")
+            options = {"context": 0} if sentences_only else {}
+            data = html_page(case_store, **options).encode("utf-8")
         elif fmt is ExportFormat.jsonld:
             from graph.store import PREFIXES
 

@@ -74,6 +74,7 @@ NODE_COLUMNS = (
     "char_end",
     "count_evidence",
     "count_sentence",
+    "corrected",
 )
 
 #: Edge attributes of the flattened graph, in CSV column order.
@@ -86,6 +87,7 @@ EDGE_COLUMNS = (
     "sentence",
     "char_begin",
     "char_end",
+    "corrected",
 )
 
 #: Attributes that are integers; all others are strings.

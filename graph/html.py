@@ -147,7 +147,8 @@ SELECT DISTINCT ?fact ?class ?role ?entity WHERE {
 }
 """
 
-# Literal details of a fact: role as worded, allegation label, outcome type, count, quote.
+# Literal details of a fact: role as worded, allegation label, outcome type, count, quote, and
+# the reason of an editor's correction.
 _DETAILS_QUERY = """
 SELECT DISTINCT ?fact ?name ?value WHERE {
   VALUES ?class { cg:Membership cg:Investigation cg:Allegation cg:Outcome cg:Statement }
@@ -157,6 +158,7 @@ SELECT DISTINCT ?fact ?name ?value WHERE {
   UNION { ?fact cg:outcomeType/skos:notation ?value BIND("outcome" AS ?name) }
   UNION { ?fact cg:count ?value BIND("count" AS ?name) }
   UNION { ?fact cg:quote ?value BIND("quote" AS ?name) }
+  UNION { ?fact cg:correctedBy/rdfs:comment ?value BIND("corrected" AS ?name) }
 }
 """
 
@@ -275,7 +277,19 @@ def _summary(
     details: dict[str, list[str]],
     label: Callable[[str], str],
 ) -> str:
-    """One line that says what a fact states, in terms of entity labels."""
+    """One line that says what a fact states, in terms of entity labels; an editor's
+    correction (graph/correct.py) is named at the end with its reason."""
+    corrected = details.get("corrected")
+    line = _statement(kind, roles, details, label)
+    return f"{line} [corrected: {'; '.join(corrected)}]" if corrected else line
+
+
+def _statement(
+    kind: str,
+    roles: dict[str, list[str]],
+    details: dict[str, list[str]],
+    label: Callable[[str], str],
+) -> str:
 
     def names(role: str) -> str:
         return ", ".join(label(entity) for entity in roles.get(role, [])) or "?"

@@ -133,6 +133,23 @@ def test_correct_drop_retype_merge_add_survive_a_rebuild(store: Path, nlp) -> No
         "prov:wasDerivedFrom/nif:anchorOf ?t }",
     )
     assert (extractor, evidence) == ("correction", "the IOPC looking into 265 separate allegations")
+    # and every view says so: the entity graph (and so its exports) and the HTML view
+    from graph.analysis import entity_graph
+    from graph.html import html_data
+
+    with CaseStore.open(store, read_only=True) as case_store:
+        graph = entity_graph(case_store)
+        page = html_data(case_store)
+    assert graph.nodes[retired]["corrected"] == "retired: no sanction"
+    assert graph.nodes[f"{ID}organisation/yahoo-news"]["corrected"] == "test of an entity retype"
+    [(added,)] = rows(
+        store, "SELECT ?f WHERE { ?f a cg:Investigation ; cg:extractor 'correction' }"
+    )
+    edges = [d for _, _, key, d in graph.edges(keys=True, data=True) if key == added]
+    assert edges and {d["corrected"] for d in edges} == {"the watchdog's investigation was missed"}
+    corrected_facts = {key for _, _, key, d in graph.edges(keys=True, data=True) if d["corrected"]}
+    assert corrected_facts == {added, retired}
+    assert page["facts"][retired]["summary"].endswith("[corrected: retired: no sanction]")
 
     # the next build changes nothing: the document is skipped, the corrections still there
     again = build(store, nlp, store / "corrections.jsonl")

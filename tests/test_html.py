@@ -812,3 +812,26 @@ def test_browser_typing_choosing_and_clicking(seed_page, seed_data, tmp_path):
     assert body["data-link"] == (
         f"{page.resolve().as_uri()}?select={quote(organisation, safe='')}&hide=Group"
     )
+
+
+@pytest.mark.issue(15)
+def test_export_html_sentences_only_leaves_the_text_around_out(seed_store, tmp_path):
+    """`export --format html --sentences-only` (a page shared outside the newsroom) carries the
+    cited sentences but none of the document text around them."""
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+
+    pages = {}
+    for name, extra in (("full", []), ("short", ["--sentences-only"])):
+        out = tmp_path / f"{name}.html"
+        result = CliRunner().invoke(
+            app,
+            ["export", "--format", "html", "-o", str(out), "--store", str(seed_store.path), *extra],
+        )
+        assert result.exit_code == 0, result.output
+        pages[name] = out.read_text(encoding="utf-8")
+    cited = "Of the 47 officers investigated"
+    around = "more than 1,400 girls as young as 11"  # beside a cited sentence, not cited
+    assert cited in pages["full"] and cited in pages["short"]
+    assert around in pages["full"] and around not in pages["short"]
