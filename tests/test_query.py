@@ -346,3 +346,42 @@ def test_dataframe_needs_a_select_result(seed_store: CaseStore) -> None:
         run_query(seed_store, "CONSTRUCT WHERE { ?s a cg:Person }").to_dataframe()
     by_hand = QueryResult(columns=["x"], rows=[("7",), (None,)]).to_dataframe()
     assert by_hand["x"].dtype == "string" and by_hand["x"][0] == "7" and by_hand["x"][1] is pd.NA
+
+
+@pytest.mark.issue(15)
+def test_result_writers_agree_with_pyoxigraphs(seed_store) -> None:
+    """casegraph writes SPARQL CSV, TSV and JSON itself (from materialised, possibly filtered
+    results, which pyoxigraph's writers cannot take); on a query straight from the store they
+    say what pyoxigraph's own writers say: CSV byte for byte, JSON as the same document, TSV as the
+    same terms (pyoxigraph abbreviates integers, as the TSV format allows)."""
+    import json
+
+    import pyoxigraph as ox
+    from rdflib.util import from_n3
+
+    from graph.store import PREFIXES
+
+    sparql = (
+        "SELECT ?f ?n ?c ?t WHERE { ?f cg:outcomeType/skos:notation ?n . "
+        "OPTIONAL { ?f cg:count ?c } OPTIONAL { ?f prov:wasDerivedFrom/nif:anchorOf ?t } } "
+        "ORDER BY ?f"
+    )
+    result = run_query(seed_store, sparql)
+
+    def theirs(fmt: ox.QueryResultsFormat) -> str:
+        solutions = seed_store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        return solutions.serialize(format=fmt).decode("utf-8")
+
+    assert len(result.rows) >= 10
+    assert format_result(result, "csv") == theirs(ox.QueryResultsFormat.CSV)
+    assert json.loads(format_result(result, "json")) == json.loads(
+        theirs(ox.QueryResultsFormat.JSON)
+    )
+
+    def terms(tsv: str) -> list[list[object]]:
+        lines = tsv.splitlines()
+        return [lines[0].split("\t")] + [
+            [from_n3(cell) if cell else None for cell in line.split("\t")] for line in lines[1:]
+        ]
+
+    assert terms(format_result(result, "tsv")) == terms(theirs(ox.QueryResultsFormat.TSV))
