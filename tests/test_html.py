@@ -835,3 +835,52 @@ def test_export_html_sentences_only_leaves_the_text_around_out(seed_store, tmp_p
     around = "more than 1,400 girls as young as 11"  # beside a cited sentence, not cited
     assert cited in pages["full"] and cited in pages["short"]
     assert around in pages["full"] and around not in pages["short"]
+
+
+_MARK_WRONG = """<script>
+window.addEventListener("load", function () {
+  var body = document.body;
+  document.getElementById("editor").value = "A. Editor";
+  document.getElementById("editor").dispatchEvent(new Event("input"));
+  body.dataset.before = String(document.getElementById("download-corrections").hidden);
+  document.querySelector("#panel button.mark-wrong").click();
+  var why = document.querySelector("#panel input.why");
+  why.value = "the panel said the opposite";
+  why.dispatchEvent(new Event("input"));
+  body.dataset.after = String(document.getElementById("download-corrections").hidden);
+  body.dataset.href = document.getElementById("download-corrections").getAttribute("href");
+});
+</script>"""
+
+
+@pytest.mark.issue(15)
+def test_browser_marks_a_fact_wrong_and_exports_a_corrections_file(
+    seed_page, seed_store, seed_data, tmp_path
+):
+    """A journalist checking a fact marks it wrong, says why, and downloads a corrections file
+    that `casegraph build --corrections` reads: one drop decision for that fact."""
+    import json
+    from urllib.parse import unquote
+
+    from graph.correct import Corrections, load_corrections
+
+    fact = next(iri for iri, f in seed_data["facts"].items() if f["class"] == "Outcome")
+    page = tmp_path / "mark.html"
+    text = seed_page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</body>", _MARK_WRONG + "</body>"), encoding="utf-8")
+    body = _body_attributes(_open(page, tmp_path, select=fact))
+    assert (body["data-before"], body["data-after"]) == ("true", "false")
+    (line,) = body["data-corrections"].splitlines()
+    decision = json.loads(line)
+    assert {k: decision[k] for k in ("op", "target", "by", "why")} == {
+        "op": "drop",
+        "target": fact,
+        "by": "A. Editor",
+        "why": "the panel said the opposite",
+    }
+    assert body["data-href"].startswith("data:application/x-ndjson;charset=utf-8,")
+    downloaded = tmp_path / "corrections.jsonl"
+    downloaded.write_text(unquote(body["data-href"].split(",", 1)[1]), encoding="utf-8")
+    (correction,) = load_corrections(downloaded)
+    assert correction.target == fact
+    assert Corrections([correction]).concerning("rotherham-iopc") == [correction]

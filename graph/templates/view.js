@@ -267,7 +267,61 @@
       li.appendChild(el("div", {"class": "hint"}, "No source sentence recorded."));
     }
     li.appendChild(el("div", {"class": "iri"}, iri));
+    li.appendChild(markControl(iri));
     return li;
+  }
+
+  // -- corrections: facts marked wrong, downloaded as a corrections file -----------------------
+  // One JSON line per decision, as `casegraph correct drop` writes it (graph/correct.py); the
+  // file is applied by `casegraph build --corrections FILE` (or appended to the store's own).
+
+  var marked = {};  // fact IRI -> {when, why}
+
+  function decisionLines() {
+    var editor = document.getElementById("editor").value.trim() || "editor";
+    return Object.keys(marked).sort().map(function (iri) {
+      var why = marked[iri].why.trim() || "marked wrong in the HTML view";
+      // keys in sorted order, as the command line writes them
+      return JSON.stringify({by: editor, op: "drop", target: iri, when: marked[iri].when,
+        why: why});
+    });
+  }
+
+  function syncCorrections() {
+    var lines = decisionLines();
+    var text = lines.length ? lines.join("\n") + "\n" : "";
+    body.dataset.corrections = text;
+    var link = document.getElementById("download-corrections");
+    link.textContent = "Download corrections (" + lines.length + ")";
+    link.hidden = !lines.length;
+    link.setAttribute("href", "data:application/x-ndjson;charset=utf-8," +
+      encodeURIComponent(text));
+  }
+
+  function markControl(iri) {
+    var box = el("div", {"class": "mark"});
+    var button = el("button", {"type": "button", "class": "mark-wrong", "data-fact": iri},
+      marked[iri] ? "Marked wrong (undo)" : "Mark as wrong");
+    var why = el("input", {"type": "text", "class": "why", "data-fact": iri,
+      "placeholder": "Why is it wrong?", "aria-label": "Why the fact is wrong"});
+    why.hidden = !marked[iri];
+    if (marked[iri]) { why.value = marked[iri].why; }
+    button.addEventListener("click", function () {
+      if (marked[iri]) {
+        delete marked[iri];
+      } else {
+        marked[iri] = {when: new Date().toISOString().replace(/\.\d+Z$/, "Z"), why: ""};
+      }
+      button.textContent = marked[iri] ? "Marked wrong (undo)" : "Mark as wrong";
+      why.hidden = !marked[iri];
+      syncCorrections();
+    });
+    why.addEventListener("input", function () {
+      if (marked[iri]) { marked[iri].why = why.value; syncCorrections(); }
+    });
+    box.appendChild(button);
+    box.appendChild(why);
+    return box;
   }
 
   function hint(text) {
@@ -746,6 +800,8 @@
   cy.on("tap", function (event) { if (event.target === cy) { unselect(); } });
   cy.on("viewport", markPosition);
   document.getElementById("fit").addEventListener("click", fitView);
+  document.getElementById("editor").addEventListener("input", syncCorrections);
+  syncCorrections();
 
   cy.ready(function () {
     body.dataset.rendered = String(cy.nodes().length);
