@@ -575,24 +575,27 @@ def test_analysis_cli_funnel_unknown_organisation(seed_store):
     assert result.stderr.strip() == "error: No organisation named 'Nowhere Police' in the graph"
 
 
-def test_analysis_funnel_counts_a_restated_outcome_once(nlp):
-    """A story that gives its outcome in the headline and again, per named officer, in the body
-    reports one event: two dismissals, not four."""
-    from graph.analysis import funnel
+def _funnel_of(nlp, text: str, organisation: str):
+    """The funnel of ``organisation`` in a throw-away store built from one invented text."""
     from graph.model import SourceDocument
     from graph.pipeline import build_documents
     from graph.store import CaseStore
 
+    with CaseStore.open(None) as store:
+        build_documents([SourceDocument(doc_id="d", text=text, title="t", source="t")], store, nlp)
+        return funnel(store, organisation)
+
+
+def test_analysis_funnel_counts_a_restated_outcome_once(nlp):
+    """A story that gives its outcome in the headline and again, per named officer, in the body
+    reports one event: two dismissals, not four."""
     text = (
         "Two Westshire Police officers sacked\n"
         "Two Westshire Police officers were sacked for gross misconduct on Friday.\n"
         "A disciplinary panel ruled that PC Anna Morley and PC Tom Reed had lied to "
         "investigators, and both officers were dismissed.\n"
     )
-    doc = SourceDocument(doc_id="westshire", text=text, title="t", source="t")
-    with CaseStore.open(None) as store:
-        build_documents([doc], store, nlp)
-        stages = {s.name: s for s in funnel(store, "Westshire Police").stages}
+    stages = {s.name: s for s in _funnel_of(nlp, text, "Westshire Police").stages}
     assert stages["dismissals"].count == 2
     assert len(stages["dismissals"].facts) >= 2  # both reports stay listed as evidence
 
@@ -601,11 +604,6 @@ def test_analysis_funnel_counts_a_restated_outcome_once(nlp):
 def test_analysis_funnel_range_and_not_proven(nlp):
     """A count stated for a group reaches the sanctions stage when its outcomes are the two ends
     of a range, counted once; a not-proven finding counts 0 of its cases in "Proven"."""
-    from graph.analysis import funnel
-    from graph.model import SourceDocument
-    from graph.pipeline import build_documents
-    from graph.store import CaseStore
-
     text = (
         "Twelve officers of the Eastmoor Prison Service were investigated after complaints "
         "from prisoners.\n"
@@ -613,10 +611,7 @@ def test_analysis_funnel_range_and_not_proven(nlp):
         "written warning.\n"
         "Two other officers faced a misconduct hearing, which found the allegations not proven.\n"
     )
-    doc = SourceDocument(doc_id="eastmoor", text=text, title="t", source="t")
-    with CaseStore.open(None) as store:
-        build_documents([doc], store, nlp)
-        result = funnel(store, "Eastmoor Prison Service")
+    result = _funnel_of(nlp, text, "Eastmoor Prison Service")
     sanctions = result.stage("sanctions")
     assert sanctions.count == 3
     assert sanctions.breakdown == {"written-warning to final-written-warning": 3}
