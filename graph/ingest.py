@@ -34,7 +34,6 @@ import hashlib
 import itertools
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
