@@ -987,6 +987,43 @@ def correct_merge(
     _record(store, file, decision, why, by)
 
 
+@correct_app.command("split")
+@_reports_errors
+def correct_split(
+    entity: Annotated[str, typer.Argument(help="The entity that is two (name or IRI).")],
+    document: Annotated[str, typer.Argument(help="The document's id, where to split it.")],
+    forms: Annotated[
+        list[str],
+        typer.Option("--form", help="The words of the mentions that are the other entity."),
+    ],
+    label: Annotated[str, typer.Option("--label", help="The other entity's name.")],
+    why: WhyOption,
+    kind: Annotated[
+        str | None, typer.Option("--type", help="Its class (default: the entity's).")
+    ] = None,
+    by: ByOption = None,
+    store: StoreOption = DEFAULT_STORE,
+    file: FileOption = None,
+) -> None:
+    """Split an entity that is two: the mentions worded so, and their facts, become a new one.
+
+    Example: casegraph correct split "47 officers" d --form "Five of these officers"
+    --label "five sanctioned officers" --why "a subgroup"
+    """
+    with _open_existing(store) as case_store:
+        iri, _ = _entity(case_store, entity)
+    decision: dict[str, Any] = {
+        "op": "split",
+        "target": iri,
+        "document": document,
+        "forms": forms,
+        "label": label,
+    }
+    if kind is not None:
+        decision["type"] = kind
+    _record(store, file, decision, why, by)
+
+
 @correct_app.command("set")
 @_reports_errors
 def correct_set(

@@ -14,6 +14,11 @@ on every rebuild, so a correction survives the next build. Operations:
 ``merge``
     ``{"op": "merge", "target": ENTITY, "into": ENTITY, "label": "its label"}``: the first entity
     becomes the second (every triple moves; its label becomes a ``skos:altLabel``).
+``split``
+    ``{"op": "split", "target": ENTITY, "document": DOC_ID, "forms": ["Mr Smith"],
+    "label": "John Smith", "type": "Person"}``: in that document, the entity's mentions worded as
+    one of ``forms`` become a new entity (``type`` defaults to the entity's class), and so do the
+    facts stated in the sentences of those mentions (where no other mention of the entity is).
 ``set``
     ``{"op": "set", "target": FACT, "role": "appliesTo", "entities": [ENTITY, ...]}``: the fact's
     argument ``role`` points at these entities instead.
@@ -59,7 +64,7 @@ __all__ = [
 CORRECTIONS_FILE = "corrections.jsonl"
 
 #: The operations a correction line may have.
-OPERATIONS = ("drop", "retype", "merge", "set", "add")
+OPERATIONS = ("drop", "retype", "merge", "split", "set", "add")
 
 _CG = "https://w3id.org/casegraph/ontology#"
 _CGO = "https://w3id.org/casegraph/outcomes#"
@@ -109,7 +114,7 @@ class Correction:
 
     def document(self, base: str = DEFAULT_BASE) -> str | None:
         """The document a fact correction is about (from the fact's IRI), or None."""
-        if self.op == "add":
+        if self.op in ("add", "split"):
             return str(self.data["document"])
         prefix = f"{base}fact/"
         if self.target.startswith(prefix):
@@ -170,6 +175,15 @@ def _check(data: Any, where: str, base: str) -> dict[str, Any]:
         data["into"] = _expand(data["into"], where, base)
         if data["into"] == data["target"]:
             raise CasegraphError(f"{where}: an entity cannot be merged into itself")
+    if op == "split":
+        for key in ("document", "label"):
+            if not isinstance(data.get(key), str) or not data[key].strip():
+                raise CasegraphError(f"{where}: 'split' needs '{key}'")
+        data["forms"] = _strings(data, "forms", where, what="the words of the mentions")
+        if data.get("type") is not None and data["type"] not in ENTITY_CLASSES:
+            raise CasegraphError(
+                f"{where}: 'type' is one of {', '.join(ENTITY_CLASSES)}, not {data['type']!r}"
+            )
     if op == "set":
         if data.get("role") not in _ALL_ROLES:
             raise CasegraphError(
@@ -203,12 +217,12 @@ def _check(data: Any, where: str, base: str) -> dict[str, Any]:
     return data
 
 
-def _strings(data: dict[str, Any], key: str, where: str) -> list[str]:
+def _strings(data: dict[str, Any], key: str, where: str, what: str = "entity IRIs") -> list[str]:
     values = data.get(key)
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-        raise CasegraphError(f"{where}: '{key}' is a list of entity IRIs")
+        raise CasegraphError(f"{where}: '{key}' is a list of {what}")
     return values
 
 
@@ -432,6 +446,62 @@ def _merge(self: Corrections, c: Correction, triples: set, doc: Any) -> list[str
     return [kept]
 
 
+def _split(self: Corrections, c: Correction, triples: set, doc: Any) -> list[str] | None:
+    from graph.ingest import slugify
+
+    entity, forms = c.target, set(c.data["forms"])
+    mention = f"{_CG}mention"
+    anchors = {t[0]: t[2].value for t in triples if t[1].value == f"{_NIF}anchorOf"}
+    begins = {t[0]: int(t[2].value) for t in triples if t[1].value == f"{_NIF}beginIndex"}
+    ends = {t[0]: int(t[2].value) for t in triples if t[1].value == f"{_NIF}endIndex"}
+    mentions = [t[2] for t in triples if t[0].value == entity and t[1].value == mention]
+    worded = [m for m in mentions if anchors.get(m) in forms]
+    if not worded:
+        self.note(c, f"no mention of <{entity}> worded {sorted(forms)} in {doc.value}")
+        return None
+    # a mention nested in a moving one ("officers" in "Five of these officers") moves with it
+    moving = [
+        m for m in mentions if any(begins[w] <= begins[m] and ends[m] <= ends[w] for w in worded)
+    ]
+    staying = [m for m in mentions if m not in moving]
+    old_type = next(
+        (
+            t[2].value.removeprefix(_CG)
+            for t in triples
+            if t[0].value == entity and t[1].value == _RDF_TYPE and t[2].value.startswith(_CG)
+        ),
+        "Group",
+    )
+    kind = c.data.get("type") or old_type
+    slug = slugify(c.data["label"])
+    path = f"group/{c.data['document']}/{slug}" if kind == "Group" else f"{kind.lower()}/{slug}"
+    new = _node(f"{self.base}{path}")
+    triples.add((new, _node(_RDF_TYPE), _node(f"{_CG}{kind}")))
+    triples.add((new, _node(_LABEL), _literal(c.data["label"])))
+    for m in moving:
+        triples.discard((_node(entity), _node(mention), m))
+        triples.add((new, _node(mention), m))
+    for form in forms - {c.data["label"]}:
+        if (_node(entity), _node(_ALT_LABEL), _literal(form)) in triples:
+            triples.discard((_node(entity), _node(_ALT_LABEL), _literal(form)))
+            triples.add((new, _node(_ALT_LABEL), _literal(form)))
+
+    def inside(sentence: Any, ms: list[Any]) -> bool:
+        return any(begins[sentence] <= begins[m] < ends[sentence] for m in ms)
+
+    derived = {t[0]: t[2] for t in triples if t[1].value == _DERIVED}
+    roles = {f"{_CG}{role}" for role in _ALL_ROLES}
+    moved_facts = set()
+    for s, p, o in list(triples):
+        if p.value in roles and getattr(o, "value", None) == entity and s in derived:
+            sentence = derived[s]
+            if sentence in begins and inside(sentence, moving) and not inside(sentence, staying):
+                triples.discard((s, p, o))
+                triples.add((s, p, new))
+                moved_facts.add(s.value)
+    return [new.value, entity, *sorted(moved_facts)]
+
+
 def _set(self: Corrections, c: Correction, triples: set, doc: Any) -> list[str] | None:
     if not any(t[0].value == c.target for t in triples):
         self.note(c, f"fact <{c.target}> is not in the graph of {doc.value}")
@@ -485,4 +555,11 @@ def _add(self: Corrections, c: Correction, triples: set, doc: Any) -> list[str] 
     return [fact.value]
 
 
-_APPLY = {"drop": _drop, "retype": _retype, "merge": _merge, "set": _set, "add": _add}
+_APPLY = {
+    "drop": _drop,
+    "retype": _retype,
+    "merge": _merge,
+    "split": _split,
+    "set": _set,
+    "add": _add,
+}

@@ -28,9 +28,9 @@ class CG(DefinedNamespace):
 
     Correction: URIRef
     """A decision of an editor about the extracted graph (drop a fact, retype a fact or an
-    entity, merge entities, set a fact's argument, add a fact), kept in a corrections file and
-    applied on every build. It says what it did (cg:operation), to what (cg:target), who decided
-    (dcterms:creator), when (dcterms:date) and why (rdfs:comment)."""
+    entity, merge or split entities, set a fact's argument, add a fact), kept in a corrections
+    file and applied on every build. It says what it did (cg:operation), to what (cg:target),
+    who decided (dcterms:creator), when (dcterms:date) and why (rdfs:comment)."""
 
     Document: URIRef
     """An input article or report. Its full text is nif:isString; its IRI also names the graph
@@ -138,7 +138,7 @@ class CG(DefinedNamespace):
     """A mention of the entity in a document."""
 
     operation: URIRef
-    """What a correction did: drop, retype, merge, set or add."""
+    """What a correction did: drop, retype, merge, split, set or add."""
 
     organisation: URIRef
     """The organisation a membership is in."""

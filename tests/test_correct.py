@@ -219,3 +219,44 @@ def test_correct_unknown_target_is_refused(store: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: No fact <{ID}fact/x/none> in the store"
     assert not (store / "corrections.jsonl").exists()
+
+
+def test_correct_split_moves_the_mentions_and_their_facts(store: Path, nlp) -> None:
+    """ "Five of these officers" resolved to the 47 officers: split, the five are a group of
+    their own, and the sanctions stated in their sentence apply to them, not to the 47."""
+    officers = f"{ID}group/rotherham-iopc/officer"
+    correct(
+        store,
+        "split",
+        "47 officers",
+        "rotherham-iopc",
+        "--form",
+        "Five of these officers",
+        "--label",
+        "five sanctioned officers",
+        "--why",
+        "the five are a subgroup",
+    )
+    report = build(store, nlp, store / "corrections.jsonl")
+    assert report.corrected == 1 and not report.corrections
+    five = f"{ID}group/rotherham-iopc/five-sanctioned-officers"
+    assert rows(store, f"SELECT ?t WHERE {{ <{five}> a ?t }}") == [(f"{CG}Group",)]
+    # the mention and the one nested in it ("officers" of "Five of these officers")
+    assert rows(store, f"SELECT ?w WHERE {{ <{five}> cg:mention/nif:anchorOf ?w }}") == [
+        ("Five of these officers",),
+        ("officers",),
+    ]
+    sanctioned = rows(
+        store,
+        "SELECT ?n ?who WHERE { ?o cg:outcomeType/skos:notation ?n ; cg:appliesTo ?who . "
+        'FILTER(?n IN ("management-action", "final-written-warning")) }',
+    )
+    assert sanctioned == [("final-written-warning", five), ("management-action", five)]
+    # the other facts about the 47 officers stay theirs
+    assert rows(
+        store,
+        f"SELECT ?o WHERE {{ ?o cg:outcomeType cgo:case-to-answer-misconduct ; "
+        f"cg:appliesTo <{officers}> }}",
+    )
+    with CaseStore.open(store, read_only=True) as case_store:
+        assert validate(case_store.to_rdflib()).conforms
