@@ -894,8 +894,9 @@ def _record(
 def _fact(case_store: CaseStore, fact: str) -> str:
     """The full IRI of a fact in the store, or a one-line error."""
     from graph.correct import _expand
+    from graph.rdf import DEFAULT_BASE
 
-    iri = _expand(fact, "Fact", case_store_base())
+    iri = _expand(fact, "Fact", DEFAULT_BASE)
     found = case_store.query(
         "ASK { VALUES ?c { cg:Membership cg:Investigation cg:Allegation cg:Outcome "
         f"cg:Statement }} <{iri}> a ?c }}"
@@ -905,20 +906,15 @@ def _fact(case_store: CaseStore, fact: str) -> str:
     return iri
 
 
-def case_store_base() -> str:
-    from graph.rdf import DEFAULT_BASE
-
-    return DEFAULT_BASE
-
-
 def _entity(case_store: CaseStore, name: str) -> tuple[str, str]:
     """(IRI, label) of the entity a label, other name or IRI names, or a one-line error."""
     from graph.analysis import entity_graph, find_node
     from graph.correct import _expand
+    from graph.rdf import DEFAULT_BASE
 
     graph = entity_graph(case_store, facts=False)
     if name.startswith(("http://", "https://", "id:")):
-        name = _expand(name, "Entity", case_store_base())
+        name = _expand(name, "Entity", DEFAULT_BASE)
     node = find_node(graph, name)
     return node, str(graph.nodes[node].get("label", node))
 
@@ -958,8 +954,10 @@ def correct_retype(
 
     Example: casegraph correct retype "Rotherham Council" Organisation --why "a council"
     """
+    from graph.rdf import DEFAULT_BASE
+
     with _open_existing(store) as case_store:
-        if target.startswith(("id:fact/", f"{case_store_base()}fact/")):
+        if target.startswith(("id:fact/", f"{DEFAULT_BASE}fact/")):
             iri = _fact(case_store, target)
         else:
             iri, _ = _entity(case_store, target)

@@ -309,14 +309,18 @@ class Corrections:
         """The document's N-Triples with every correction that concerns it applied."""
         import pyoxigraph as ox
 
+        # N-Triples writes every IRI whole: a byte search finds the entities named here
+        present = {iri for iri in self.entity_iris() if f"<{iri}>".encode() in data}
+        relevant = self.concerning(doc_id, present)
+        if not relevant:
+            return data  # most documents: not parsed at all
         triples = {
             (q.subject, q.predicate, q.object)
             for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         }
-        subjects = {s.value for s, _, _ in triples if isinstance(s, ox.NamedNode)}
         doc = ox.NamedNode(f"{self.base}doc/{doc_id}")
         changed = False
-        for correction in self.concerning(doc_id, subjects):
+        for correction in relevant:
             done = _APPLY[correction.op](self, correction, triples, doc)
             if done is None:
                 continue
