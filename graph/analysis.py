@@ -933,13 +933,11 @@ def _outcome_stage(
     groups: dict[tuple[str, ...], list[tuple[int | None, str]]] = defaultdict(list)
     persons: dict[tuple[str, ...], set[str]] = defaultdict(set)
     counted: set[str] = set()
-    ranges: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for fact, _ in sorted(set(found)):
         data = G.nodes[fact]
         count = data.get("count")
         if count is None and data.get("range_count") is not None:
             key = (data.get("document", ""), "range", data.get("sentence", ""))
-            ranges[key].append(fact)
             groups[key].append((data["range_count"], fact))
             continue
         key = (data.get("document", ""), data.get("notation", ""))
@@ -956,7 +954,8 @@ def _outcome_stage(
             reports.append(len(persons[key]))
         largest = None if None in reports else max(reports)
         counted.update(f for c, f in groups.get(key, []) if largest is not None and c == largest)
-        notation = _range_name(G, ranges[key]) if key in ranges else key[1]
+        ends = [f for _, f in groups[key]]  # a range's key is (document, "range", sentence)
+        notation = _range_name(G, ends) if len(key) == 3 else key[1]
         breakdown[notation].append(largest)
     totals = {notation: _sum(counts) for notation, counts in sorted(breakdown.items())}
     count = _sum(totals.values())

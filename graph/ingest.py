@@ -394,22 +394,13 @@ def fetch_document(
                         f"{max_chars:,} characters (raise it with --max-chars)"
                     )
                 chunks.append(chunk)
-            content_type = response.headers.get("content-type", "")
+            mime = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+            charset = response.charset_encoding  # the charset the server declares, or None
     except httpx.HTTPError as error:
         raise IngestError(
             f"Document '{url}' cannot be fetched ({network_reason(error)}): check the address "
             "and that this machine is online"
         ) from None
-    mime, _, params = content_type.partition(";")
-    mime = mime.strip().lower()
-    charset = next(
-        (
-            value.strip().strip('"')
-            for key, _, value in (p.partition("=") for p in params.split(";"))
-            if key.strip().lower() == "charset"
-        ),
-        None,
-    )
     suffix = _FETCHED_KINDS.get(mime) or _url_suffix(parts.path)
     if suffix is None:
         raise IngestError(
